@@ -1,0 +1,9 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest'] },
+  // Synth and Terraform tests take seconds each; the default 5 s is too short for them.
+  testTimeout: 120000,
+  maxWorkers: 2,
+};

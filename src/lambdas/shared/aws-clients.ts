@@ -1,0 +1,29 @@
+/**
+ * AWS clients for the functions. With `GM_DRY_RUN=1` (set by
+ * `gm lambda … --dry-run`) every call that changes something is printed and
+ * answered with an empty result instead of being sent; reads still go out.
+ */
+import type { MiddlewareStack } from '@smithy/types';
+
+const READ_ONLY = /^(Describe|Get|List|Search|Query|Scan|Batch?Get|Head|Lookup|Test)/;
+
+export function isDryRun(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.GM_DRY_RUN === '1' || env.GM_DRY_RUN === 'true';
+}
+
+/** Adds the dry-run interceptor to a client when dry-run is on; returns the client. */
+// `any`: the interceptor works on every client's input and output shapes.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function withDryRun<C extends { middlewareStack: MiddlewareStack<any, any> }>(client: C, env: NodeJS.ProcessEnv = process.env): C {
+  if (!isDryRun(env)) return client;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = String(context.commandName ?? 'UnknownCommand');
+      if (READ_ONLY.test(command)) return next(args);
+      console.log(`[dry-run] ${context.clientName ?? 'client'}.${command} ${JSON.stringify(args.input)}`);
+      return { output: { $metadata: {} } as never, response: {} as never };
+    },
+    { step: 'initialize', name: 'gmDryRun', priority: 'high' },
+  );
+  return client;
+}
