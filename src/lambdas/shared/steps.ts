@@ -1,0 +1,28 @@
+/**
+ * Named, timed steps inside a handler. `gm lambda <name> --event …` prints the
+ * recorded timings after the run; in Lambda they are only kept in memory.
+ */
+export interface StepTiming {
+  readonly name: string;
+  readonly ms: number;
+  readonly ok: boolean;
+}
+
+const timings: StepTiming[] = [];
+
+export async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    const result = await fn();
+    timings.push({ name, ms: performance.now() - start, ok: true });
+    return result;
+  } catch (e) {
+    timings.push({ name, ms: performance.now() - start, ok: false });
+    throw e;
+  }
+}
+
+/** Returns and clears the timings recorded so far. */
+export function takeStepTimings(): StepTiming[] {
+  return timings.splice(0, timings.length);
+}
