@@ -34,8 +34,12 @@ export interface RuntimeGame {
   readonly taskFamily: string;
   /** EventBridge rule (every minute) that runs the watchdog; enabled only while an instance exists. */
   readonly watchdogRuleName: string;
-  /** SSM parameter (String, JSON) where the watchdog keeps its state between runs. */
+  /** SSM parameter (String, JSON `WatchdogState`) where the watchdog keeps its state between runs. */
   readonly stateParameterName: string;
+  /** SSM Command document that runs host/count-connections.sh (parameter `ports`, e.g. "tcp:25565 udp:19132"). */
+  readonly connectionsDocumentName: string;
+  /** Log group of the game container (for `gm logs`). */
+  readonly logGroupName: string;
   readonly ports: readonly { readonly port: number; readonly protocol: 'tcp' | 'udp' }[];
   readonly probe: RuntimeProbe;
   readonly idleMinutes: number;
@@ -64,4 +68,26 @@ export function readJsonEnv<T>(name: string, env: NodeJS.ProcessEnv = process.en
   } catch (e) {
     throw new Error(`environment variable ${name} is not valid JSON: ${(e as Error).message}`);
   }
+}
+
+/**
+ * What the watchdog remembers between runs (in the game's SSM parameter).
+ * The instance hook writes a fresh one at each launch; the watchdog updates
+ * it every minute; the failsafe only reads it.
+ */
+export interface WatchdogState {
+  /** Instance this state belongs to; a state for another instance is stale. */
+  readonly instanceId: string;
+  /** ISO time the instance launch began (the wake-up, near enough). */
+  readonly launchedAt: string;
+  /** ISO time the first probe succeeded. */
+  readonly readyAt?: string;
+  /** ISO time a probe last saw at least one player (or, before anyone joined, readyAt). */
+  readonly lastPlayersAt?: string;
+  readonly everJoined: boolean;
+  /** Probe errors in a row since the last successful probe. */
+  readonly consecutiveProbeErrors: number;
+  /** ISO time of the watchdog's last completed run (the failsafe measures silence from it). */
+  readonly lastRunAt?: string;
+  readonly maxHoursAlerted: boolean;
 }
