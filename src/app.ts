@@ -1,0 +1,21 @@
+import { App } from 'cdktf';
+import type { Config } from './config/resolve';
+import { BootstrapStack } from './stacks/bootstrap-stack';
+import { GameManagementStack } from './stacks/game-management-stack';
+import { WorldsStack } from './stacks/worlds-stack';
+
+export interface GameManagementApp {
+  readonly app: App;
+  readonly bootstrap: BootstrapStack;
+  readonly worlds: WorldsStack;
+  readonly main: GameManagementStack;
+}
+
+/** Builds every stack of one configuration. */
+export function buildApp(config: Config, outdir?: string): GameManagementApp {
+  const app = new App({ outdir, skipValidation: false });
+  const bootstrap = new BootstrapStack(app, config);
+  const worlds = new WorldsStack(app, config);
+  const main = new GameManagementStack(app, config, worlds.storage);
+  return { app, bootstrap, worlds, main };
+}
