@@ -46,7 +46,12 @@ function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProbl
   }
   if (issue.code === 'custom') return [{ path: formatPath(path), message: issue.message }];
   const at = valueAt(input, path);
-  const expected = issue.message.replace(/^Invalid input: /, '');
+  let expected = issue.message.replace(/^Invalid input: /, '').replace(/, received \w+$/, '');
+  if (issue.code === 'invalid_type' && issue.expected === 'object') {
+    expected = `expected a mapping with the keys ${knownKeysAt(configSchema, path, input).join(', ')}`;
+  } else if (issue.code === 'invalid_type' && issue.expected === 'array') {
+    expected = 'expected a list';
+  }
   if (!at.found || at.value === undefined || at.value === null) {
     return [{ path: formatPath(path), message: `missing; ${expected}` }];
   }

@@ -36,7 +36,8 @@ export const portSchema = z.strictObject({
 });
 
 export const egressSchema = z.strictObject({
-  port: port.describe('Destination port the game connects out to.'),
+  port: port.describe('Destination port the game connects out to (first of a range with toPort).'),
+  toPort: port.optional().describe('Last port of a range. Default: port.'),
   protocol: protocol.default('tcp').describe('tcp or udp. Default tcp.'),
   cidr: z.string().regex(CIDR_V4, { error: 'expected an IPv4 CIDR such as 0.0.0.0/0' }).default('0.0.0.0/0')
     .describe('Destination range. Default 0.0.0.0/0.'),
@@ -111,7 +112,9 @@ export const gameSchema = z.strictObject({
     .optional().describe('Adopt this EFS file system instead of creating one (its worlds are kept).'),
   rootVolumeGiB: z.number().int().min(30, { error: 'expected at least 30 GiB (the ECS-optimised AMI snapshot size)' })
     .max(1000, { error: 'expected at most 1000 GiB' }).default(30).describe('Root volume size. Default 30.'),
-  egress: z.array(egressSchema).default([])
+  egress: z.array(egressSchema.refine((e) => e.toPort === undefined || e.toPort >= e.port, {
+    path: ['toPort'], error: 'expected toPort to be at least port',
+  })).default([])
     .describe('Outbound ports the game needs besides HTTPS, DNS and NFS (master servers, Steam).'),
 }).superRefine((parsed, ctx) => {
   // Runs even when other fields of the game are invalid, so every problem is

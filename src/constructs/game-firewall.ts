@@ -18,7 +18,7 @@ export interface GameFirewallProps {
   /** Ports players connect to: the only inbound rules. */
   readonly ports: readonly FirewallPort[];
   /** Extra outbound rules the game asks for (master servers, Steam). Default none. */
-  readonly egress?: readonly (FirewallPort & { readonly cidr: string; readonly description?: string })[];
+  readonly egress?: readonly (FirewallPort & { readonly toPort?: number; readonly cidr: string; readonly description?: string })[];
   /** Also open the ports and HTTPS over IPv6. Default false. */
   readonly ipv6?: boolean;
 }
@@ -86,11 +86,13 @@ export class GameFirewall extends Construct {
       description: 'NFS to this game\'s world',
     });
     for (const rule of props.egress ?? []) {
-      new VpcSecurityGroupEgressRule(this, `out-${rule.protocol}-${rule.port}-${rule.cidr.replace(/[./]/g, '-')}`, {
+      const last = rule.toPort ?? rule.port;
+      const ports = last === rule.port ? `${rule.port}` : `${rule.port}-${last}`;
+      new VpcSecurityGroupEgressRule(this, `out-${rule.protocol}-${ports}-${rule.cidr.replace(/[./]/g, '-')}`, {
         securityGroupId: this.hostGroup.id,
         ipProtocol: rule.protocol,
         fromPort: rule.port,
-        toPort: rule.port,
+        toPort: last,
         cidrIpv4: rule.cidr,
         description: rule.description ?? 'declared by the game configuration',
       });

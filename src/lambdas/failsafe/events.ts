@@ -12,7 +12,8 @@ export interface WatchdogFailureRecord {
   readonly requestContext: {
     readonly requestId?: string;
     readonly functionArn?: string;
-    readonly condition: 'RetriesExhausted' | 'EventAgeExceeded' | string;
+    /** 'RetriesExhausted' or 'EventAgeExceeded'; both mean the run did not complete. */
+    readonly condition: string;
     readonly approximateInvokeCount?: number;
   };
   readonly requestPayload?: unknown;

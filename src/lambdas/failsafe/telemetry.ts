@@ -6,13 +6,21 @@ export const metrics = new Metrics({ namespace: 'GameManagement', serviceName: '
 
 export type FailsafeMetric = 'FailsafeStops' | 'AlertFailures';
 
+// Counted here and handed to Powertools at flush, so the `game` dimension is added once per publish.
+const counts = new Map<FailsafeMetric, number>();
+let countedGame: string | undefined;
+
 /** Counts one occurrence of `name` for the game. */
 export function countForGame(name: FailsafeMetric, game: string): void {
-  metrics.addDimension('game', game);
-  metrics.addMetric(name, MetricUnit.Count, 1);
+  countedGame = game;
+  counts.set(name, (counts.get(name) ?? 0) + 1);
 }
 
 /** Publishes what was counted; nothing at all when nothing happened (custom metrics cost money). */
 export function flushMetrics(): void {
-  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  if (counts.size === 0 || countedGame === undefined) return;
+  metrics.addDimension('game', countedGame);
+  for (const [name, value] of counts) metrics.addMetric(name, MetricUnit.Count, value);
+  counts.clear();
+  metrics.publishStoredMetrics();
 }

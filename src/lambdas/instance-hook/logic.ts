@@ -100,7 +100,7 @@ export function classify(event: unknown, game: Pick<RuntimeGame, 'asgName'>): Ho
   if ((transition === LAUNCHING || transition === TERMINATING) && (origin === 'WarmPool' || destination === 'WarmPool')) {
     return { kind: 'warm-pool', instanceId, action };
   }
-  // Events from before warm pools existed carry no Origin/Destination; the transition alone decides.
+  // Without Origin/Destination (older event shapes, hand-written events) the transition alone decides.
   if (origin === undefined && destination === undefined) {
     return transition === LAUNCHING
       ? { kind: 'launch', instanceId, action, ...(time ? { time } : {}) }

@@ -1,0 +1,107 @@
+/**
+ * The handler tests mock `send`, which skips the SDK's retry middleware. Here
+ * the real client runs against a fake HTTP layer, to show that the waker's
+ * Auto Scaling client rides out throttling by itself and gives up after
+ * MAX_ATTEMPTS (after which the handler fails and Lambda retries the batch).
+ */
+import { DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
+import { MAX_ATTEMPTS, createAutoScalingClient } from '../../../src/lambdas/waker/clients';
+
+interface FakeResponse {
+  readonly statusCode: number;
+  readonly body: string;
+}
+
+const THROTTLED: FakeResponse = {
+  statusCode: 400,
+  body:
+    '<ErrorResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/">' +
+    '<Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error>' +
+    '<RequestId>req-throttled</RequestId></ErrorResponse>',
+};
+
+const GROUP_AT_ZERO: FakeResponse = {
+  statusCode: 200,
+  body:
+    '<DescribeAutoScalingGroupsResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/">' +
+    '<DescribeAutoScalingGroupsResult><AutoScalingGroups><member>' +
+    '<AutoScalingGroupName>gm-minecraft-asg</AutoScalingGroupName><DesiredCapacity>0</DesiredCapacity>' +
+    '<MinSize>0</MinSize><MaxSize>1</MaxSize><Instances/>' +
+    '</member></AutoScalingGroups></DescribeAutoScalingGroupsResult>' +
+    '<ResponseMetadata><RequestId>req-ok</RequestId></ResponseMetadata></DescribeAutoScalingGroupsResponse>',
+};
+
+/** An HTTP layer that answers from a script and records what was sent. */
+function fakeHttp(script: readonly FakeResponse[]) {
+  const sent: { host: string; body: string }[] = [];
+  return {
+    sent,
+    requestHandler: {
+      handle: async (request: { hostname: string; body?: unknown }) => {
+        sent.push({ host: request.hostname, body: String(request.body ?? '') });
+        const reply = script[Math.min(sent.length - 1, script.length - 1)]!;
+        return {
+          response: { statusCode: reply.statusCode, reason: '', headers: { 'content-type': 'text/xml' }, body: Buffer.from(reply.body) },
+        };
+      },
+    },
+  };
+}
+
+/**
+ * Lets fake time pass until the promise settles: the SDK waits (with jitter)
+ * between attempts, and the test should not. Settles or fails; never hangs.
+ */
+async function settle<T>(promise: Promise<T>): Promise<{ value?: T; error?: unknown }> {
+  let result: { value?: T; error?: unknown } | undefined;
+  promise.then(
+    (value) => (result = { value }),
+    (error: unknown) => (result = { error }),
+  );
+  for (let second = 0; result === undefined && second < 600; second++) await jest.advanceTimersByTimeAsync(1000);
+  if (!result) throw new Error('the call did not settle within 600 s of fake time');
+  return result;
+}
+
+function clientFor(http: ReturnType<typeof fakeHttp>) {
+  return createAutoScalingClient('eu-central-1', {
+    // `as never`: the fake implements only the `handle` method the SDK calls.
+    requestHandler: http.requestHandler as never,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'example' },
+  });
+}
+
+describe('waker Auto Scaling client', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('retries a throttled call and returns the answer that follows', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const http = fakeHttp([THROTTLED, GROUP_AT_ZERO]);
+
+    const { value: out, error } = await settle(
+      clientFor(http).send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['gm-minecraft-asg'] })),
+    );
+
+    expect(error).toBeUndefined();
+    expect(http.sent).toHaveLength(2);
+    expect(http.sent[0]?.host).toBe('autoscaling.eu-central-1.amazonaws.com');
+    expect(out?.AutoScalingGroups?.[0]).toMatchObject({ AutoScalingGroupName: 'gm-minecraft-asg', DesiredCapacity: 0 });
+  });
+
+  it(`gives up after ${MAX_ATTEMPTS} attempts with the throttling error`, async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const http = fakeHttp([THROTTLED]);
+
+    const { error } = await settle(
+      clientFor(http).send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'gm-minecraft-asg', DesiredCapacity: 1, HonorCooldown: false })),
+    );
+
+    expect(error).toMatchObject({ name: 'Throttling', message: 'Rate exceeded' });
+    expect(MAX_ATTEMPTS).toBe(5);
+    expect(http.sent).toHaveLength(MAX_ATTEMPTS);
+    expect(http.sent[0]?.body).toContain('Action=SetDesiredCapacity');
+    expect(http.sent[0]?.body).toContain('HonorCooldown=false');
+  });
+});

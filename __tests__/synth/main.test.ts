@@ -1,0 +1,53 @@
+/**
+ * `main.ts` as cdktf runs it: a good config synthesizes every stack, a broken
+ * one exits 1 with each problem named, no stack trace and nothing written.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+function runMain(configFile: string, outdir: string) {
+  return spawnSync(TSX, [join(ROOT, 'main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, GM_CONFIG: configFile, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1' },
+    encoding: 'utf8',
+  });
+}
+
+describe('main.ts', () => {
+  it('synthesizes the bootstrap, worlds and main stacks from the shipped config', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'gm-main-')), 'cdktf.out');
+    const result = runMain(join(ROOT, 'gamemanagement.yaml'), out);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(readdirSync(join(out, 'stacks')).sort()).toEqual(['bootstrap', 'gamemanagement', 'gamemanagement-worlds']);
+  });
+
+  it('exits 1 on a broken config, names every problem, prints no stack trace and writes nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gm-broken-'));
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(file, [
+      'region: eu-west-1',
+      'domain: { name: example.com }',
+      'state: { bucket: example-state-bucket }',
+      'games:',
+      '  mc:',
+      '    image: itzg/minecraft-server',
+      '    instanceType: t4g.medium',
+      '    ports: [{ port: 99999 }]',
+      '    idleMinutes: 5',
+      '',
+    ].join('\n'));
+    const out = join(dir, 'cdktf.out');
+    const result = runMain(file, out);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('games.mc.ports[0].port: found 99999; expected a port number from 1 to 65535');
+    expect(result.stderr).toContain('games.mc.idleMinutes: unknown key');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(out)).toBe(false);
+  });
+});

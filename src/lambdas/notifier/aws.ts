@@ -1,0 +1,18 @@
+/** The notifier's one AWS read. The client is created on first use and wrapped for `--dry-run`. */
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { withDryRun } from '../shared/aws-clients';
+import { step } from '../shared/steps';
+
+let ssm: SSMClient | undefined;
+const ssmClient = (): SSMClient => (ssm ??= withDryRun(new SSMClient({})));
+
+/** The decrypted value; undefined (and logged by the caller) when the parameter does not exist. */
+export async function readSecureParameter(name: string): Promise<string | undefined> {
+  try {
+    const out = await step('ssm.GetParameter', () => ssmClient().send(new GetParameterCommand({ Name: name, WithDecryption: true })));
+    return out.Parameter?.Value;
+  } catch (e) {
+    if ((e as Error).name === 'ParameterNotFound') return undefined;
+    throw e;
+  }
+}
