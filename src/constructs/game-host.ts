@@ -112,6 +112,9 @@ export class GameHost extends Construct {
           spotAllocationStrategy: 'price-capacity-optimized',
         },
       } : undefined,
+      // Group metrics are free; the max-hours alarm watches this one.
+      enabledMetrics: ['GroupInServiceInstances'],
+      metricsGranularity: '1Minute',
       tag: [{ key: 'gm:game', value: props.gameId, propagateAtLaunch: false }],
       lifecycle: { ignoreChanges: ['desired_capacity'] },
     });

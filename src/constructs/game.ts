@@ -8,8 +8,11 @@ import { GameFirewall } from './game-firewall';
 import { GameHost } from './game-host';
 import { GameService } from './game-service';
 import type { GameStorage } from './game-storage';
+import { GameLifecycle } from './game-lifecycle';
+import { GameWatchdog } from './game-watchdog';
 import { InstanceRole } from './instance-role';
-import { resourceName } from './naming';
+import { MaxHoursAlarm } from './max-hours-alarm';
+import { gameResourceNames, runtimeGame } from './runtime-game';
 
 export interface GameProps {
   /** Resource-name prefix. */
@@ -24,6 +27,8 @@ export interface GameProps {
   readonly storage: GameStorage;
   /** Retention of the game's container logs in days. */
   readonly logRetentionDays: number;
+  /** Alerts topic. */
+  readonly topicArn: string;
 }
 
 /**
@@ -37,19 +42,21 @@ export class Game extends Construct {
   readonly service: GameService;
   readonly firewall: GameFirewall;
   readonly dns: GameDns;
+  readonly watchdog: GameWatchdog;
+  readonly lifecycle: GameLifecycle;
 
   constructor(scope: Construct, id: string, props: GameProps) {
     super(scope, id);
     const { game, prefix } = props;
-    const name = resourceName(prefix, game.id);
+    const names = gameResourceNames(prefix, game.id);
 
     this.cluster = new EcsCluster(this, 'cluster', {
-      name,
+      name: names.cluster,
       // Container Insights costs per metric; the watchdog publishes the few that matter.
       setting: [{ name: 'containerInsights', value: 'disabled' }],
     });
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
-      name: `/${prefix}/${game.id}/game`,
+      name: names.logGroup,
       retentionInDays: props.logRetentionDays,
     });
     this.firewall = new GameFirewall(this, 'firewall', {
@@ -95,5 +102,29 @@ export class Game extends Construct {
       taskRoleArn: game.volumes.length > 0 ? props.storage.taskRole.arn : undefined,
     });
     this.dns = new GameDns(this, 'dns', { zoneId: props.zoneId, fqdn: game.fqdn, ipv6: props.ipv6, srv: game.srv });
+
+    const runtime = runtimeGame(game, names, props.zoneId, props.ipv6);
+    this.watchdog = new GameWatchdog(this, 'watchdog', {
+      prefix, region: props.region, game: runtime, group: this.host.group, cluster: this.cluster, topicArn: props.topicArn,
+    });
+    this.lifecycle = new GameLifecycle(this, 'lifecycle', {
+      prefix,
+      game: runtime,
+      group: this.host.group,
+      cluster: this.cluster,
+      service: this.service.service,
+      watchdog: this.watchdog,
+      zoneId: props.zoneId,
+      topicArn: props.topicArn,
+      spot: game.spot,
+    });
+    new MaxHoursAlarm(this, 'max-hours', {
+      prefix,
+      gameId: game.id,
+      group: this.host.group,
+      maxHours: game.watchdog.maxHours,
+      stop: game.watchdog.stopAfterMaxHours,
+      topicArn: props.topicArn,
+    });
   }
 }

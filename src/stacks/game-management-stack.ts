@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import type { Config } from '../config/resolve';
 import { Alerts } from '../constructs/alerts';
 import { AwsProviders } from '../constructs/aws-providers';
+import { DiscordNotifier } from '../constructs/discord-notifier';
+import { DnsWake } from '../constructs/dns-wake';
 import { Game } from '../constructs/game';
 import type { GameStorage } from '../constructs/game-storage';
 import { HostedZone } from '../constructs/hosted-zone';
@@ -53,8 +55,33 @@ export class GameManagementStack extends TerraformStack {
         ipv6: config.network.ipv6,
         storage,
         logRetentionDays: GAME_LOG_RETENTION_DAYS,
+        topicArn: this.alerts.topic.arn,
       }));
     }
     this.games = games;
+
+    new DnsWake(this, 'wake', {
+      prefix: config.name,
+      queryLogGroup: this.zone.queryLogGroup,
+      usEast1: this.providers.usEast1,
+      gameRegion: config.region,
+      topicArn: this.alerts.topic.arn,
+      games: config.games.map((game) => ({
+        id: game.id,
+        fqdn: game.fqdn,
+        names: [game.fqdn, ...(game.srv ? [game.srv.name] : [])].map((n) => n.toLowerCase()),
+        wakeOn: game.wakeOn,
+        asgName: games.get(game.id)!.host.group.name,
+        asgArn: games.get(game.id)!.host.group.arn,
+      })),
+    });
+    if (config.alerts.discordWebhookParameter) {
+      new DiscordNotifier(this, 'discord', {
+        prefix: config.name,
+        region: config.region,
+        topic: this.alerts.topic,
+        webhookParameterName: config.alerts.discordWebhookParameter,
+      });
+    }
   }
 }

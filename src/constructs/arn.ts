@@ -1,0 +1,15 @@
+/**
+ * Pieces of ARNs from other resources' ARNs, so policies can name exact
+ * resources without a data source asking AWS for the account id at plan time.
+ */
+import { Fn } from 'cdktf';
+
+/** The account id (5th field) of any ARN token. */
+export function accountOf(arn: string): string {
+  return Fn.element(Fn.split(':', arn), 4);
+}
+
+/** The partition (2nd field) of any ARN token: aws, aws-cn, aws-us-gov. */
+export function partitionOf(arn: string): string {
+  return Fn.element(Fn.split(':', arn), 1);
+}
