@@ -31,7 +31,7 @@ export interface Decision {
 /**
  * A game that stops answering mid-play is stopped only after this many minutes
  * of errors at least (or idleMinutes, if longer): a restart of the game
- * container or a short network problem must not end a session.
+ * container or a short network problem must not end an evening of play.
  */
 export const MIN_UNREACHABLE_MINUTES = 5;
 
@@ -87,11 +87,11 @@ function afterAnswer(state: WatchdogRecord, players: number, now: Date, actions:
     // nobody follows (a scanner, a friend who changed their mind) ends too.
     next = { ...next, readyAt: nowIso, lastPlayersAt: nowIso, idleSince: nowIso };
     actions.push({ type: 'notify-ready', seconds: Math.max(0, Math.round((now.getTime() - Date.parse(next.launchedAt)) / 1000)) });
-  } else if (probeErrorsSince !== undefined && next.idleSince !== undefined) {
+  } else if (probeErrorsSince !== undefined) {
     // The minutes the probe could not answer are unknown, not idle: pause the
     // idle clock for them instead of counting them as zero players.
     const unknownMs = now.getTime() - Date.parse(probeErrorsSince);
-    const idleSince = Math.min(Date.parse(next.idleSince) + Math.max(0, unknownMs), now.getTime());
+    const idleSince = Math.min(Date.parse(idleClockStart(next)) + Math.max(0, unknownMs), now.getTime());
     next = { ...next, idleSince: new Date(idleSince).toISOString() };
   }
 
@@ -106,34 +106,43 @@ interface StopChoice {
 }
 
 function chooseStop(state: WatchdogRecord, probe: ProbeResult, now: Date, upMinutes: number, config: DecideConfig): StopChoice | undefined {
-  if (state.readyAt === undefined) {
-    if (upMinutes < config.startupMinutes) return undefined;
-    return {
-      reason: 'never-ready',
-      minutes: Math.floor(upMinutes),
-      alert: `was not ready ${Math.floor(upMinutes)} min after launch (startupMinutes ${config.startupMinutes}); `
-        + `last probe error: ${state.lastProbeError ?? 'none'}. Stopping it; check the game's logs with \`gm logs\`.`,
-    };
-  }
+  return neverReady(state, upMinutes, config)
+    ?? unreachable(state, probe, now, config)
+    ?? idle(state, probe, now, config)
+    ?? (config.stopAfterMaxHours && upMinutes >= config.maxHours * 60 ? { reason: 'max-hours', minutes: Math.floor(upMinutes) } : undefined);
+}
 
-  if (!probe.ok) {
-    const limit = Math.max(config.idleMinutes, MIN_UNREACHABLE_MINUTES);
-    const errorMinutes = state.probeErrorsSince === undefined ? 0 : minutesBetween(state.probeErrorsSince, now);
-    if (errorMinutes < limit) return undefined;
-    return {
-      reason: 'unreachable',
-      minutes: Math.floor(errorMinutes),
-      alert: `did not answer the probe for ${Math.floor(errorMinutes)} min (last error: ${probe.error}). Stopping it; check the game's logs with \`gm logs\`.`,
-    };
-  }
+function neverReady(state: WatchdogRecord, upMinutes: number, config: DecideConfig): StopChoice | undefined {
+  if (state.readyAt !== undefined || upMinutes < config.startupMinutes) return undefined;
+  return {
+    reason: 'never-ready',
+    minutes: Math.floor(upMinutes),
+    alert: `was not ready ${Math.floor(upMinutes)} min after launch (startupMinutes ${config.startupMinutes}); `
+      + `last probe error: ${state.lastProbeError ?? 'none'}. Stopping it; check the game's logs with \`gm logs\`.`,
+  };
+}
 
-  if (probe.players === 0 && state.idleSince !== undefined) {
-    const idleMinutes = minutesBetween(state.idleSince, now);
-    if (idleMinutes >= config.idleMinutes) return { reason: 'idle', minutes: Math.floor(idleMinutes) };
-  }
+function unreachable(state: WatchdogRecord, probe: ProbeResult, now: Date, config: DecideConfig): StopChoice | undefined {
+  if (state.readyAt === undefined || probe.ok || state.probeErrorsSince === undefined) return undefined;
+  const errorMinutes = minutesBetween(state.probeErrorsSince, now);
+  if (errorMinutes < Math.max(config.idleMinutes, MIN_UNREACHABLE_MINUTES)) return undefined;
+  return {
+    reason: 'unreachable',
+    minutes: Math.floor(errorMinutes),
+    alert: `did not answer the probe for ${Math.floor(errorMinutes)} min (last error: ${probe.error}). Stopping it; check the game's logs with \`gm logs\`.`,
+  };
+}
 
-  if (config.stopAfterMaxHours && upMinutes >= config.maxHours * 60) return { reason: 'max-hours', minutes: Math.floor(upMinutes) };
-  return undefined;
+/** Zero players seen by a probe that answered; errors never count as zero players. */
+function idle(state: WatchdogRecord, probe: ProbeResult, now: Date, config: DecideConfig): StopChoice | undefined {
+  if (state.readyAt === undefined || !probe.ok || probe.players > 0) return undefined;
+  const idleMinutes = minutesBetween(idleClockStart(state), now);
+  return idleMinutes >= config.idleMinutes ? { reason: 'idle', minutes: Math.floor(idleMinutes) } : undefined;
+}
+
+/** A state written before the watchdog kept `idleSince` falls back to the last players seen, then ready. */
+function idleClockStart(state: WatchdogRecord): string {
+  return state.idleSince ?? state.lastPlayersAt ?? state.readyAt ?? state.launchedAt;
 }
 
 function minutesBetween(fromIso: string, to: Date): number {

@@ -1,0 +1,106 @@
+/**
+ * One watchdog run for one game: find the instance, load the state, probe,
+ * decide, act, save. The AWS side comes in through `WatchdogPorts`, so this
+ * file holds the order of things and nothing about SDKs.
+ */
+import type { RuntimeGame } from '../shared/runtime-config';
+import { decide, type Action } from './decide';
+import type { GameInstance, GroupView } from './instance';
+import { notificationsFor, type Notification } from './messages';
+import type { ProbeResult } from './probes/probe-result';
+import { resumeIfRestarted, stateFor } from './state';
+import type { WatchdogMetric } from './telemetry';
+import type { WatchdogRecord } from './watchdog-record';
+
+export interface WatchdogPorts {
+  /** Throws when the group does not exist. */
+  describeGroup(): Promise<GroupView>;
+  /** The stored state's JSON, or undefined when none is stored. */
+  readState(): Promise<string | undefined>;
+  writeState(json: string): Promise<void>;
+  /** Turns the watchdog's own schedule off. */
+  disableSchedule(): Promise<void>;
+  probe(instance: GameInstance, now: Date): Promise<ProbeResult>;
+  /** Sets the group's desired capacity to 0: the instance drains and terminates. */
+  scaleToZero(): Promise<void>;
+  publish(notification: Notification): Promise<void>;
+  metric(name: WatchdogMetric, value: number): void;
+  log: {
+    info(message: string, details?: Record<string, unknown>): void;
+    warn(message: string, details?: Record<string, unknown>): void;
+  };
+}
+
+export type WatchdogOutcome =
+  /** Nothing to watch: the schedule was turned off until the next launch turns it on. */
+  | { readonly status: 'no-instance'; readonly desiredCapacity: number }
+  /** The group is already at 0 (a stop is under way): nothing to probe or decide. */
+  | { readonly status: 'stopping'; readonly instanceId: string }
+  | { readonly status: 'probed'; readonly instanceId: string; readonly probe: ProbeResult; readonly actions: readonly Action[] };
+
+export async function runWatchdog(game: RuntimeGame, ports: WatchdogPorts, now: Date): Promise<WatchdogOutcome> {
+  const group = await ports.describeGroup();
+  const instance = group.instance;
+  if (!instance) {
+    ports.log.info('no InService or Pending instance: disabling the watchdog schedule', { desiredCapacity: group.desiredCapacity });
+    await ports.disableSchedule();
+    return { status: 'no-instance', desiredCapacity: group.desiredCapacity };
+  }
+
+  const loaded = stateFor(await ports.readState(), instance);
+  if (loaded.freshBecause) ports.log.info('starting a fresh watchdog state', { reason: loaded.freshBecause, instanceId: instance.instanceId });
+
+  if (group.desiredCapacity === 0) {
+    // Keep lastRunAt moving: the failsafe reads silence as a failing watchdog.
+    await saveState(ports, { ...loaded.state, lastRunAt: now.toISOString() });
+    ports.log.info('group is at 0: the instance is stopping, nothing to decide', { instanceId: instance.instanceId });
+    return { status: 'stopping', instanceId: instance.instanceId };
+  }
+
+  const state = resumeIfRestarted(loaded.state, group.desiredCapacity, now);
+  const probe = await ports.probe(instance, now);
+  if (probe.ok) {
+    ports.metric('Players', probe.players);
+    ports.metric('ProbeLatency', probe.latencyMs);
+  } else {
+    ports.log.warn('probe failed', { error: probe.error, type: game.probe.type, instanceId: instance.instanceId });
+  }
+
+  const decision = decide(state, probe, now, game);
+  ports.log.info('decision', { probe, actions: decision.actions, instanceId: instance.instanceId });
+
+  // Act before saving: a failed scale-down then fails the run with the stop
+  // still undecided, so the next run (or the failsafe) stops the server.
+  for (const action of decision.actions) {
+    if (action.type === 'stop') await ports.scaleToZero();
+    if (action.type === 'notify-ready') ports.metric('StartupSeconds', action.seconds);
+  }
+  await publishAll(ports, notificationsFor(decision.actions, {
+    fqdn: game.fqdn,
+    everJoined: decision.state.everJoined,
+    address: connectAddress(game),
+  }));
+  await saveState(ports, decision.state);
+  return { status: 'probed', instanceId: instance.instanceId, probe, actions: decision.actions };
+}
+
+async function saveState(ports: WatchdogPorts, state: WatchdogRecord): Promise<void> {
+  await ports.writeState(JSON.stringify(state));
+}
+
+/** A notification that cannot be sent never fails the run: stopping an idle server matters more. */
+async function publishAll(ports: WatchdogPorts, notifications: readonly Notification[]): Promise<void> {
+  for (const notification of notifications) {
+    try {
+      await ports.publish(notification);
+    } catch (e) {
+      ports.log.warn('could not publish the notification', { subject: notification.subject, error: (e as Error).message, errorName: (e as Error).name });
+    }
+  }
+}
+
+/** What players type: the name alone when an SRV record carries the port. */
+function connectAddress(game: RuntimeGame): string {
+  const port = game.ports[0]?.port;
+  return game.srvName !== undefined || port === undefined ? game.fqdn : `${game.fqdn}:${port}`;
+}
