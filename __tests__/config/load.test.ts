@@ -258,4 +258,16 @@ describe('the JSON Schema for editors', () => {
     const { jsonSchemaText, JSON_SCHEMA_FILE } = require('../../src/config/write-json-schema') as typeof import('../../src/config/write-json-schema');
     expect(readFileSync(JSON_SCHEMA_FILE, 'utf8')).toBe(jsonSchemaText());
   });
+
+  it('matches the configuration table in README.md (run `npm run schema` after changing the schema)', () => {
+    const { readmeText, README_FILE } = require('../../src/config/write-json-schema') as typeof import('../../src/config/write-json-schema');
+    expect(readFileSync(README_FILE, 'utf8')).toBe(readmeText());
+  });
+
+  it('documents every field of the schema in README.md', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    for (const field of ['games.<id>.wakeOn', 'games.<id>.watchdog.idleMinutes', 'games.<id>.keepOnDestroy', 'state.bucket', 'network.ipv6', 'alerts.discordWebhookParameter']) {
+      expect(readme).toContain(`\`${field}\``);
+    }
+  });
 });

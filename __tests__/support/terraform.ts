@@ -6,7 +6,7 @@
  * that says what to install — these tests never skip.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -89,7 +89,8 @@ export interface PrepareOptions {
 export function prepareStack(o: PrepareOptions): PreparedStack {
   const json = JSON.parse(readFileSync(join(o.stacksDir, o.stack, 'cdk.tf.json'), 'utf8')) as Json;
   const dir = mkdtempSync(join(tmpdir(), `gm-tf-${o.stack}-`));
-  writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(json));
+  // The whole stack folder: the functions' zips (assets) are read by plan.
+  cpSync(join(o.stacksDir, o.stack), dir, { recursive: true });
   const mirror = findProviderMirror();
   const cliConfig = join(dir, 'terraform.rc');
   writeFileSync(cliConfig, [

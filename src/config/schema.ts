@@ -179,7 +179,7 @@ export const configSchema = z.strictObject({
     name: z.string().regex(DOMAIN, { error: 'expected a lower-case domain name such as "example.com"' }).describe('Domain (or subdomain) the games live under.'),
     hostedZoneId: z.string().regex(/^Z[A-Z0-9]{4,32}$/, { error: 'expected a Route53 hosted zone id such as "Z0123456789ABCDEFGHIJ"' })
       .optional().describe('Adopt this hosted zone instead of creating one.'),
-  }),
+  }).describe('The DNS zone players look names up in.'),
   state: z.strictObject({
     bucket: z.string().regex(BUCKET, { error: 'expected an S3 bucket name: 3-63 lower-case letters, digits, dots or hyphens' })
       .describe('S3 bucket for Terraform state (created by the bootstrap stack).'),
@@ -187,7 +187,7 @@ export const configSchema = z.strictObject({
       .default('gamemanagement.tfstate').describe('State key of the main stack; the worlds stack uses the same key with .worlds before .tfstate. Default gamemanagement.tfstate.'),
     region: z.string().regex(REGION, { error: 'expected an AWS region such as "eu-west-1"' }).optional()
       .describe('Region of the state bucket. Default: region.'),
-  }),
+  }).describe('Where Terraform keeps state (S3, locked with a lock file).'),
   alerts: z.strictObject({
     emails: z.array(z.email({ error: 'expected an e-mail address such as "you@example.com"' })).default([])
       .describe('Addresses that get alerts (each confirms the subscription once).'),
