@@ -209,6 +209,18 @@ describe('every problem is reported with its field path', () => {
     ]);
   });
 
+  it('rejects a VPC range AWS would refuse', () => {
+    expect(problems(`${VALID}\nnetwork: { cidr: 10.0.0.0/8 }`)).toEqual([
+      'network.cidr: found "10.0.0.0/8"; expected an IPv4 CIDR from /16 to /28 (what AWS allows for a VPC), such as 10.0.0.0/16',
+    ]);
+  });
+
+  it('rejects an alert address listed twice, whatever its case', () => {
+    expect(problems(`${VALID}\nalerts: { emails: [a@example.com, A@example.com] }`)).toEqual([
+      'alerts.emails: expected each address once (addresses are compared without case)',
+    ]);
+  });
+
   it('rejects waking on SRV when the game has no SRV record', () => {
     expect(problems(VALID.replace('ports:', 'wakeOn: [SRV]\n    ports:'))).toEqual([
       'games.mc.wakeOn: SRV wakes the server only when the game has an SRV record; add srv: {service: ..., protocol: ...}',

@@ -189,7 +189,9 @@ export const configSchema = z.strictObject({
       .describe('Region of the state bucket. Default: region.'),
   }).describe('Where Terraform keeps state (S3, locked with a lock file).'),
   alerts: z.strictObject({
-    emails: z.array(z.email({ error: 'expected an e-mail address such as "you@example.com"' })).default([])
+    emails: z.array(z.email({ error: 'expected an e-mail address such as "you@example.com"' }))
+      .refine((list) => new Set(list.map((e) => e.toLowerCase())).size === list.length, { error: 'expected each address once (addresses are compared without case)' })
+      .default([])
       .describe('Addresses that get alerts (each confirms the subscription once).'),
     discordWebhookParameter: z.string().regex(/^\/[A-Za-z0-9_.\/-]+$/, { error: 'expected an SSM parameter name starting with /, such as "/gm/discord-webhook"' })
       .optional().describe('SSM SecureString parameter holding a Discord webhook URL.'),
@@ -198,7 +200,7 @@ export const configSchema = z.strictObject({
     ipv6: z.boolean().default(false).describe('Dual stack: AAAA records and IPv6 ingress. Default false.'),
     availabilityZone: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: 'expected an availability zone such as "eu-west-1a"' })
       .optional().describe('Zone of the subnet and One Zone file systems. Default <region>a.'),
-    cidr: z.string().regex(CIDR_V4, { error: 'expected an IPv4 CIDR such as 10.0.0.0/16' }).default('10.0.0.0/16')
+    cidr: z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/(1[6-9]|2[0-8])$/, { error: 'expected an IPv4 CIDR from /16 to /28 (what AWS allows for a VPC), such as 10.0.0.0/16' }).default('10.0.0.0/16')
       .describe('VPC range. Default 10.0.0.0/16.'),
   }).default({ ipv6: false, cidr: '10.0.0.0/16' }).describe('The VPC.'),
   tags: z.record(z.string(), z.string()).default({}).describe('Tags on every resource (besides the built-in ones).'),

@@ -21,7 +21,7 @@ export class Alerts extends Construct {
     this.topic = new SnsTopic(this, 'topic', { name: resourceName(props.prefix, 'alerts') });
     for (const email of props.emails ?? []) {
       // Keyed by address, so reordering the list changes nothing.
-      new SnsTopicSubscription(this, `email-${email.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`, { topicArn: this.topic.arn, protocol: 'email', endpoint: email });
+      new SnsTopicSubscription(this, `email-${email.toLowerCase()}`, { topicArn: this.topic.arn, protocol: 'email', endpoint: email });
     }
   }
 }

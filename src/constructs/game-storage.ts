@@ -101,7 +101,8 @@ export class GameStorage extends Construct {
       role: this.taskRole.id,
       policy: policyDocument({
         Effect: 'Allow',
-        Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+        // Root access inside the access point: many images start as root and chown their data folder.
+        Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite', 'elasticfilesystem:ClientRootAccess'],
         Resource: this.fileSystemArn,
         Condition: { Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' } },
       }),
@@ -122,7 +123,7 @@ export class GameStorage extends Construct {
           Sid: 'OnlyTheGameTaskMounts',
           Effect: 'Allow',
           Principal: { AWS: this.taskRole.arn },
-          Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+          Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite', 'elasticfilesystem:ClientRootAccess'],
           Resource: this.fileSystemArn,
           Condition: { Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' } },
         },

@@ -60,7 +60,7 @@ export class GameWatchdog extends Construct {
       scheduleExpression: 'rate(1 minute)',
       // Off until an instance launches; the instance hook switches it, so Terraform must not.
       state: 'DISABLED',
-      lifecycle: { ignoreChanges: ['state', 'is_enabled'] },
+      lifecycle: { ignoreChanges: ['state'] },
     });
 
     this.failsafe = new BundledFunction(this, 'failsafe', {

@@ -9,6 +9,12 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { resourceName } from './naming';
 
+/** Bits added to the VPC prefix for the public subnet: /24 from a /16, never smaller than /28. */
+export function subnetNewBits(cidr: string): number {
+  const prefix = Number(cidr.split('/')[1]);
+  return Math.max(0, Math.min(8, 28 - prefix));
+}
+
 export interface NetworkProps {
   /** Resource-name prefix. */
   readonly prefix: string;
@@ -45,7 +51,8 @@ export class Network extends Construct {
     this.subnet = new Subnet(this, 'public', {
       vpcId: this.vpc.id,
       availabilityZone: props.availabilityZone,
-      cidrBlock: Fn.cidrsubnet(props.cidr, 8, 0),
+      // A /24 in a /16 VPC; smaller VPCs get the largest subnet AWS allows (/28 at the least).
+      cidrBlock: Fn.cidrsubnet(props.cidr, subnetNewBits(props.cidr), 0),
       mapPublicIpOnLaunch: true,
       ipv6CidrBlock: props.ipv6 ? Fn.cidrsubnet(this.vpc.ipv6CidrBlock, 8, 0) : undefined,
       assignIpv6AddressOnCreation: props.ipv6 ? true : undefined,
