@@ -43,6 +43,20 @@ describe.each(DISTINCT)('%s', (configFile) => {
       expect(plan.byType.aws_autoscaling_group).toBe(config.games.length);
       expect(plan.byType.aws_ecs_service).toBe(config.games.length);
       expect(plan.byType.aws_route53_query_log).toBe(1);
+      // The control loop: one waker for the zone; per game an instance hook, a watchdog and a
+      // failsafe, their rules and permissions, and one alarm; a notifier only with Discord.
+      const games = config.games.length;
+      const spotGames = config.games.filter((g) => g.spot).length;
+      const discord = config.alerts.discordWebhookParameter ? 1 : 0;
+      expect(plan.byType.aws_lambda_function).toBe(1 + 3 * games + discord);
+      expect(plan.byType.aws_cloudwatch_log_subscription_filter).toBe(1);
+      expect(plan.byType.aws_autoscaling_lifecycle_hook).toBe(2 * games);
+      expect(plan.byType.aws_cloudwatch_event_rule).toBe(3 * games + spotGames);
+      expect(plan.byType.aws_cloudwatch_event_target).toBe(3 * games + spotGames);
+      expect(plan.byType.aws_lambda_permission).toBe(1 + 3 * games + spotGames + discord);
+      expect(plan.byType.aws_lambda_function_event_invoke_config).toBe(games);
+      expect(plan.byType.aws_cloudwatch_metric_alarm).toBe(games);
+      expect(plan.byType.aws_ssm_document).toBe(games);
     }
     if (stack === 'gamemanagement-worlds') {
       expect(plan.byType.aws_efs_file_system ?? 0).toBe(config.games.filter((g) => !g.existingFileSystemId).length);

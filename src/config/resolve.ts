@@ -3,13 +3,12 @@
  * applied and every derived value (full host name, architecture, task memory,
  * SRV record, probe port) computed once, here, instead of in each construct.
  */
+import type { RuntimeProbe } from '../lambdas/shared/runtime-config';
 import { INSTANCE_TYPES, memoryForGameMiB, Architecture } from './instance-types';
 import { ParsedConfig, ParsedGame } from './schema';
 
-export type Probe =
-  | { readonly type: 'query'; readonly game: string; readonly port: number }
-  | { readonly type: 'connections' }
-  | { readonly type: 'traffic'; readonly bytesPerMinute: number };
+/** How players are counted, with the query port resolved; the functions get it as is. */
+export type Probe = RuntimeProbe;
 
 export interface SrvRecord {
   readonly name: string;
