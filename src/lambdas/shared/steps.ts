@@ -9,15 +9,22 @@ export interface StepTiming {
 }
 
 const timings: StepTiming[] = [];
+/** Only local runs read the timings; in a warm Lambda container the oldest are dropped so memory stays flat. */
+export const MAX_KEPT_TIMINGS = 200;
+
+function record(timing: StepTiming): void {
+  timings.push(timing);
+  if (timings.length > MAX_KEPT_TIMINGS) timings.splice(0, timings.length - MAX_KEPT_TIMINGS);
+}
 
 export async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const start = performance.now();
   try {
     const result = await fn();
-    timings.push({ name, ms: performance.now() - start, ok: true });
+    record({ name, ms: performance.now() - start, ok: true });
     return result;
   } catch (e) {
-    timings.push({ name, ms: performance.now() - start, ok: false });
+    record({ name, ms: performance.now() - start, ok: false });
     throw e;
   }
 }
