@@ -24,8 +24,6 @@ export interface BundledFunctionProps {
   readonly memoryMiB?: number;
   /** Days of logs kept. Default 14. */
   readonly logRetentionDays?: number;
-  /** Concurrent runs at most. Default unreserved. */
-  readonly reservedConcurrency?: number;
   /** Provider for functions outside the game region (the waker lives in us-east-1). Default: the stack's default. */
   readonly provider?: AwsProvider;
 }
@@ -35,6 +33,8 @@ export interface BundledFunctionProps {
  * deterministic zip, arm64 (cheaper per millisecond), with its own role whose
  * every action is listed inline, and a log group with retention created
  * before the function so Lambda never makes one that keeps logs forever.
+ * No reserved concurrency: new accounts get a concurrency quota of 10, and
+ * Lambda refuses any reservation that would leave less than 10 unreserved.
  */
 export class BundledFunction extends Construct {
   readonly function: LambdaFunction;
@@ -78,7 +78,6 @@ export class BundledFunction extends Construct {
       sourceCodeHash: bundle.sha256,
       timeout: props.timeoutSeconds ?? 30,
       memorySize: props.memoryMiB ?? 256,
-      reservedConcurrentExecutions: props.reservedConcurrency,
       environment: { variables: { POWERTOOLS_SERVICE_NAME: props.entry, ...props.environment } },
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
       dependsOn: [this.logGroup],

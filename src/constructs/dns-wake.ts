@@ -41,8 +41,6 @@ export class DnsWake extends Construct {
       description: 'Starts a game when a player looks up its name',
       timeoutSeconds: 60,
       memoryMiB: 256,
-      // Bounds the scaling calls a flood of lookups can cause; batches queue behind it.
-      reservedConcurrency: 2,
       environment: {
         GM_GAMES: JSON.stringify(targets),
         GM_GAME_REGION: props.gameRegion,

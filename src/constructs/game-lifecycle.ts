@@ -8,6 +8,7 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import type { RuntimeGame } from '../lambdas/shared/runtime-config';
+import { partitionOf } from './arn';
 import { BundledFunction } from './bundled-function';
 import type { GameWatchdog } from './game-watchdog';
 import { resourceName } from './naming';
@@ -64,7 +65,7 @@ export class GameLifecycle extends Construct {
           Sid: 'MoveOwnRecords',
           Effect: 'Allow',
           Action: 'route53:ChangeResourceRecordSets',
-          Resource: `arn:aws:route53:::hostedzone/${props.zoneId}`,
+          Resource: `arn:${partitionOf(group.arn)}:route53:::hostedzone/${props.zoneId}`,
           Condition: {
             'ForAllValues:StringEquals': {
               'route53:ChangeResourceRecordSetsNormalizedRecordNames': [game.fqdn],

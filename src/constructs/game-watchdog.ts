@@ -69,8 +69,6 @@ export class GameWatchdog extends Construct {
       description: `Stops ${game.fqdn} when its watchdog fails or the game crash-loops`,
       timeoutSeconds: 30,
       memoryMiB: 128,
-      // One stop decision at a time: two records at once must not both stop and alert.
-      reservedConcurrency: 1,
       environment: env,
       statements: [
         { Sid: 'ReadGroup', Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances'], Resource: '*' },
@@ -88,7 +86,6 @@ export class GameWatchdog extends Construct {
       description: `Counts the players of ${game.fqdn} and stops it when idle`,
       timeoutSeconds: 50,
       memoryMiB: 256,
-      reservedConcurrency: 1,
       environment: env,
       statements: [
         { Sid: 'FindInstance', Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances'], Resource: '*' },

@@ -6,13 +6,15 @@
  * the code does, and an unchanged function never shows up in a plan.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { buildSync } from 'esbuild';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { buildSync, version as esbuildVersion } from 'esbuild';
 import { zipSync } from 'fflate';
 
 export const LAMBDAS_DIR = join(__dirname, '..', 'lambdas');
-const BUILD_DIR = join(__dirname, '..', '..', '.build', 'lambdas');
+const ROOT = join(__dirname, '..', '..');
+const BUILD_DIR = join(ROOT, '.build', 'lambdas');
+const LOCKFILE = join(ROOT, 'package-lock.json');
 /** Lambda's runtime; the pinned AWS provider (5.100.0) does not accept nodejs24.x yet. */
 export const LAMBDA_RUNTIME = 'nodejs22.x';
 /** Any fixed time works; zip cannot store dates before 1980. */
@@ -28,11 +30,28 @@ export interface LambdaBundle {
 
 const cache = new Map<string, LambdaBundle>();
 
-export function bundleLambda(name: string): LambdaBundle {
-  const cached = cache.get(name);
-  if (cached) return cached;
-  const entry = join(LAMBDAS_DIR, name, 'handler.ts');
-  if (!existsSync(entry)) throw new Error(`no function "${name}": expected ${entry} exporting handler`);
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(path) : [path];
+  }).sort();
+}
+
+/**
+ * A key for everything a bundle is built from: the functions' sources, the
+ * locked dependency versions and the bundler. Synths in other processes (test
+ * workers, the next `cdktf synth`) reuse a zip with the same key instead of
+ * bundling again.
+ */
+function sourceKey(): string {
+  const hash = createHash('sha256').update(esbuildVersion);
+  for (const file of [...filesUnder(LAMBDAS_DIR), LOCKFILE]) {
+    hash.update(relative(ROOT, file)).update('\0').update(existsSync(file) ? readFileSync(file) : '').update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+function build(name: string, entry: string, zipPath: string): void {
   const result = buildSync({
     entryPoints: [entry],
     bundle: true,
@@ -49,10 +68,22 @@ export function bundleLambda(name: string): LambdaBundle {
   });
   const code = result.outputFiles[0]!.contents;
   const zip = zipSync({ 'index.js': [code, { mtime: ZIP_TIME, level: 9 }] });
+  // Written aside and renamed: a parallel synth never reads half a zip.
+  const partial = `${zipPath}.${process.pid}.partial`;
+  writeFileSync(partial, zip);
+  renameSync(partial, zipPath);
+}
+
+export function bundleLambda(name: string): LambdaBundle {
+  const cached = cache.get(name);
+  if (cached) return cached;
+  const entry = join(LAMBDAS_DIR, name, 'handler.ts');
+  if (!existsSync(entry)) throw new Error(`no function "${name}": expected ${entry} exporting handler`);
   const dir = join(BUILD_DIR, name);
   mkdirSync(dir, { recursive: true });
-  const zipPath = join(dir, 'function.zip');
-  writeFileSync(zipPath, zip);
+  const zipPath = join(dir, `function-${sourceKey()}.zip`);
+  if (!existsSync(zipPath)) build(name, entry, zipPath);
+  const zip = readFileSync(zipPath);
   const bundle = { zipPath, sha256: createHash('sha256').update(zip).digest('base64'), bytes: zip.byteLength };
   cache.set(name, bundle);
   return bundle;

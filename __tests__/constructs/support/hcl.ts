@@ -112,7 +112,8 @@ class Reader {
   /** A number, true/false/null, or a reference such as aws_iam_role.x.arn. */
   private bare(): HclValue {
     this.skipSpace();
-    const m = /^[A-Za-z0-9_.\-[\]*]+/.exec(this.text.slice(this.pos));
+    // Index brackets only when balanced (`x[0].arn`), so a reference can end a list: `[a.arn]`.
+    const m = /^[A-Za-z0-9_.\-*]+(\[[0-9*]+\][A-Za-z0-9_.\-*]*)*/.exec(this.text.slice(this.pos));
     if (!m) this.fail('expected a value');
     this.pos += m[0].length;
     const word = m[0];
@@ -134,6 +135,11 @@ function readCall(expression: string, fn: string): HclValue {
   const value = reader.value();
   if (!reader.atEnd()) reader.fail('trailing text');
   return value;
+}
+
+/** Any `${jsonencode(...)}` expression, read as a value. */
+export function readJsonencode(expression: string): HclValue {
+  return readCall(expression, 'jsonencode');
 }
 
 export interface PolicyStatement {

@@ -1,0 +1,3 @@
+import { describePlans } from '../support/plan-suite';
+
+describePlans('examples/factorio.yaml', ['gamemanagement-worlds', 'gamemanagement']);
