@@ -51,7 +51,10 @@ function sourceKey(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-function build(name: string, entry: string, zipPath: string): void {
+/** Bundles and zips one function, in memory, always from scratch. */
+export function buildLambdaZip(name: string): Uint8Array {
+  const entry = join(LAMBDAS_DIR, name, 'handler.ts');
+  if (!existsSync(entry)) throw new Error(`no function "${name}": expected ${entry} exporting handler`);
   const result = buildSync({
     entryPoints: [entry],
     bundle: true,
@@ -67,22 +70,22 @@ function build(name: string, entry: string, zipPath: string): void {
     loader: { '.sh': 'text' },
   });
   const code = result.outputFiles[0]!.contents;
-  const zip = zipSync({ 'index.js': [code, { mtime: ZIP_TIME, level: 9 }] });
-  // Written aside and renamed: a parallel synth never reads half a zip.
-  const partial = `${zipPath}.${process.pid}.partial`;
-  writeFileSync(partial, zip);
-  renameSync(partial, zipPath);
+  return zipSync({ 'index.js': [code, { mtime: ZIP_TIME, level: 9 }] });
 }
 
 export function bundleLambda(name: string): LambdaBundle {
   const cached = cache.get(name);
   if (cached) return cached;
-  const entry = join(LAMBDAS_DIR, name, 'handler.ts');
-  if (!existsSync(entry)) throw new Error(`no function "${name}": expected ${entry} exporting handler`);
   const dir = join(BUILD_DIR, name);
-  mkdirSync(dir, { recursive: true });
   const zipPath = join(dir, `function-${sourceKey()}.zip`);
-  if (!existsSync(zipPath)) build(name, entry, zipPath);
+  if (!existsSync(zipPath)) {
+    const zip = buildLambdaZip(name);
+    mkdirSync(dir, { recursive: true });
+    // Written aside and renamed: a parallel synth never reads half a zip.
+    const partial = `${zipPath}.${process.pid}.partial`;
+    writeFileSync(partial, zip);
+    renameSync(partial, zipPath);
+  }
   const zip = readFileSync(zipPath);
   const bundle = { zipPath, sha256: createHash('sha256').update(zip).digest('base64'), bytes: zip.byteLength };
   cache.set(name, bundle);
