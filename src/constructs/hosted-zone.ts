@@ -41,9 +41,9 @@ export class HostedZone extends Construct {
       new TerraformOutput(this, 'name-servers', {
         value: zone.nameServers,
         description: `Delegate ${props.domainName} to these name servers (NS records at the parent zone or registrar).`,
-      });
+      }).overrideLogicalId('name_servers');
     }
-    new TerraformOutput(this, 'zone-id', { value: this.zoneId, description: 'Route53 hosted zone of the games' });
+    new TerraformOutput(this, 'zone-id', { value: this.zoneId, description: 'Route53 hosted zone of the games' }).overrideLogicalId('zone_id');
 
     // Route53 requires this name prefix for query-log groups it writes to.
     this.queryLogGroup = new CloudwatchLogGroup(this, 'query-log', {
