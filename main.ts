@@ -4,12 +4,15 @@
  */
 import { buildApp } from './src/app';
 import { ConfigError } from './src/config/config-error';
-import { loadConfig } from './src/config/load';
+import { guardKeptWorlds } from './src/config/kept-worlds';
+import { configPath, loadConfig } from './src/config/load';
 
 function main(): void {
   let config;
   try {
-    config = loadConfig();
+    const file = configPath();
+    config = loadConfig(file);
+    guardKeptWorlds(file, config);
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.format()}\n`);

@@ -73,7 +73,18 @@ describe('defaults and derived values', () => {
     expect(game.wakeOn).toEqual(['A', 'AAAA']);
     expect(game.watchdog).toMatchObject({ idleMinutes: 10, startupMinutes: 15, maxHours: 8, probe: { type: 'connections' } });
     expect(game).toMatchObject({ spot: false, backups: true, keepOnDestroy: true, oneZone: true, stopTimeoutSeconds: 120 });
-    expect(game.srv).toBeUndefined();
+    // The itzg/minecraft-server image is Minecraft Java: its clients look up the SRV record first.
+    expect(game.srv).toEqual({ name: '_minecraft._tcp.mc.example.com', port: 25565 });
+  });
+
+  it('gives the SRV record only to Minecraft Java, unless srv asks for one', () => {
+    const image = (name: string) => parseConfigText(VALID.replace('itzg/minecraft-server', name), 't.yaml', {}).games[0]!.srv;
+    expect(image('itzg/minecraft-server:java21')).toBeDefined();
+    expect(image('ghcr.io/itzg/minecraft-server@sha256:abc')).toBeDefined();
+    expect(image('itzg/minecraft-bedrock-server')).toBeUndefined();
+    expect(image('lloesche/valheim-server')).toBeUndefined();
+    const custom = parseConfigText(VALID.replace('itzg/minecraft-server', 'x/y').replace('ports:', 'srv: { service: game, protocol: tcp }\n    ports:'), 't.yaml', {}).games[0]!.srv;
+    expect(custom).toEqual({ name: '_game._tcp.mc.example.com', port: 25565 });
   });
 
   it('gives spot games a stop timeout that fits the two-minute interruption notice', () => {
@@ -222,7 +233,7 @@ describe('every problem is reported with its field path', () => {
   });
 
   it('rejects waking on SRV when the game has no SRV record', () => {
-    expect(problems(VALID.replace('ports:', 'wakeOn: [SRV]\n    ports:'))).toEqual([
+    expect(problems(VALID.replace('itzg/minecraft-server', 'lloesche/valheim-server').replace('ports:', 'wakeOn: [SRV]\n    ports:'))).toEqual([
       'games.mc.wakeOn: SRV wakes the server only when the game has an SRV record; add srv: {service: ..., protocol: ...}',
     ]);
   });

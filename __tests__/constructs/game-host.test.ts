@@ -2,7 +2,7 @@ import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Testing } from 'cdktf';
 import { actionsOf, readBase64Script, readPolicy } from './support/hcl';
-import { configDocument, minecraft, spotNoVolumes } from './support/fixtures';
+import { configDocument, minecraft, spotNoVolumes, valheim } from './support/fixtures';
 import { only, ref, resources, synthDocument, type NamedResource, type SynthesizedApp } from './support/synth';
 
 Testing.setupJest();
@@ -67,6 +67,15 @@ describe('game host', () => {
         expect(lines).toContain('ECS_DISABLE_PRIVILEGED=true');
         expect(script).toContain('/etc/ecs/ecs.config');
       }
+    });
+
+    it('installs conntrack-tools only where the connections probe must count UDP players', () => {
+      const withUdp = synthDocument(configDocument({ mc: minecraft(), vh: valheim() }));
+      const script = (game: string) => readBase64Script(launchTemplate(withUdp, game).body.user_data);
+      expect(script('vh')).toMatch(/^dnf install -y -q conntrack-tools \|\| /m);
+      expect(script('mc')).not.toContain('conntrack');
+      // After the agent's settings: a slow install must not hold the agent back.
+      expect(script('vh').indexOf('conntrack-tools')).toBeGreaterThan(script('vh').indexOf('ECS_CLUSTER='));
     });
 
     it('attaches the game host group and instance profile, with a public address', () => {

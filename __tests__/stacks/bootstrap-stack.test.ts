@@ -22,7 +22,9 @@ describe('bootstrap stack (the state bucket)', () => {
   it('keeps its own state in a local file, not in the bucket it creates', () => {
     const backend = synth.bootstrap.json.terraform?.backend;
     expect(Object.keys(backend ?? {})).toEqual(['local']);
-    expect(backend?.local).toEqual({ path: 'terraform.bootstrap.tfstate' });
+    // Terraform runs in cdktf.out/stacks/bootstrap: the state goes to the project folder,
+    // not into the output folder a synth may wipe.
+    expect(backend?.local).toEqual({ path: '../../../terraform.bootstrap.tfstate' });
   });
 
   it('creates the bucket named in state.bucket in state.region, protected from destroy', () => {

@@ -45,7 +45,7 @@ export function describePlans(configFile: string, stacks: readonly string[]): vo
         expect(plan.byType.aws_cloudwatch_event_rule).toBe(3 * games + spotGames);
         expect(plan.byType.aws_cloudwatch_event_target).toBe(3 * games + spotGames);
         expect(plan.byType.aws_lambda_permission).toBe(1 + 3 * games + spotGames + discord);
-        expect(plan.byType.aws_lambda_function_event_invoke_config).toBe(games);
+        expect(plan.byType.aws_lambda_function_event_invoke_config).toBe(games + 1);
         expect(plan.byType.aws_cloudwatch_metric_alarm).toBe(games);
         expect(plan.byType.aws_ssm_document).toBe(games);
       }

@@ -27,6 +27,26 @@ describe('main.ts', () => {
     expect(readdirSync(join(out, 'stacks')).sort()).toEqual(['bootstrap', 'gamemanagement', 'gamemanagement-worlds']);
   });
 
+  it('refuses a config that drops a game whose world is kept, until the user lets the world go', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gm-kept-'));
+    const file = join(dir, 'gamemanagement.yaml');
+    const game = (id: string, extra = '') => `  ${id}:\n    image: itzg/minecraft-server\n    instanceType: t4g.medium\n    ports: [{ port: 25565 }]\n    volumes: [{ path: /data }]\n${extra}`;
+    const head = 'region: eu-west-1\ndomain: { name: example.com }\nstate: { bucket: example-state-bucket }\ngames:\n';
+    writeFileSync(file, head + game('mc'));
+    expect(runMain(file, join(dir, 'out1')).status).toBe(0);
+
+    writeFileSync(file, head + game('minecraft'));
+    const refused = runMain(file, join(dir, 'out2'));
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('games.mc: missing, but its world is kept (gamemanagement.worlds.lock.json)');
+    expect(existsSync(join(dir, 'out2'))).toBe(false);
+
+    writeFileSync(file, head + game('mc', '    keepOnDestroy: false\n'));
+    expect(runMain(file, join(dir, 'out3')).status).toBe(0);
+    writeFileSync(file, head + game('minecraft'));
+    expect(runMain(file, join(dir, 'out4')).status).toBe(0);
+  });
+
   it('exits 1 on a broken config, names every problem, prints no stack trace and writes nothing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gm-broken-'));
     const file = join(dir, 'broken.yaml');

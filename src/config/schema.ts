@@ -49,7 +49,7 @@ const probeSchema = z.discriminatedUnion('type', [
     type: z.literal('query'),
     game: z.string().regex(/^[a-z0-9_-]+$/, { error: 'expected a gamedig game id such as "minecraft" or "valheim"' })
       .default('minecraft').describe('gamedig game id. Default minecraft (Java server-list ping).'),
-    port: port.optional().describe('Query port. Default: the first game port.'),
+    port: port.optional().describe('Query port. Default: the first game port (Steam games such as Valheim answer on the game port + 1).'),
   }),
   z.strictObject({ type: z.literal('connections') }),
   z.strictObject({
@@ -101,7 +101,7 @@ export const gameSchema = z.strictObject({
   wakeOn: z.array(z.enum(DNS_RECORD_TYPES, { error: `expected DNS query types from ${DNS_RECORD_TYPES.join(', ')}` }))
     .min(1, { error: 'expected at least one DNS query type' }).default(['A', 'AAAA'])
     .describe('DNS query types that start the server. Default A and AAAA.'),
-  srv: srvSchema.optional().describe('SRV record _<service>._<protocol>.<host>. Default for the minecraft query probe: _minecraft._tcp.'),
+  srv: srvSchema.optional().describe('SRV record _<service>._<protocol>.<host>. Default for Minecraft Java (the minecraft query probe or the itzg/minecraft-server image): _minecraft._tcp.'),
   watchdog: watchdogSchema.default({ probe: { type: 'connections' }, idleMinutes: 10, startupMinutes: 15, maxHours: 8, stopAfterMaxHours: false })
     .describe('When the server counts as idle and stops.'),
   spot: z.boolean().default(false).describe('Run on spot capacity (cheaper, may be interrupted). Default false.'),
@@ -162,7 +162,8 @@ export const gameSchema = z.strictObject({
   }
   const probe = game.watchdog?.probe;
   if (!probe) return;
-  if (Array.isArray(game.wakeOn) && game.wakeOn.includes('SRV') && !game.srv && !(probe.type === 'query' && probe.game === 'minecraft')) {
+  const minecraftJava = (probe.type === 'query' && probe.game === 'minecraft') || /(^|\/)minecraft-server(:|@|$)/.test(String(game.image));
+  if (Array.isArray(game.wakeOn) && game.wakeOn.includes('SRV') && !game.srv && !minecraftJava) {
     ctx.addIssue({ code: 'custom', path: ['wakeOn'], message: 'SRV wakes the server only when the game has an SRV record; add srv: {service: ..., protocol: ...}' });
   }
   if (probe.type === 'query' && probe.port !== undefined && !ports.some((p) => p.port === probe.port)) {

@@ -1,5 +1,6 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchLogSubscriptionFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-subscription-filter';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
@@ -52,6 +53,15 @@ export class DnsWake extends Construct {
         { Sid: 'StartGames', Effect: 'Allow', Action: 'autoscaling:SetDesiredCapacity', Resource: props.games.map((g) => g.asgArn) },
         { Sid: 'Notify', Effect: 'Allow', Action: 'sns:Publish', Resource: props.topicArn },
       ],
+    });
+    // A lookup while the previous host is still saving is handed back (the function fails
+    // on purpose) and retried by Lambda one and three minutes later, when the stop is over.
+    // Older events are dropped: waking a game long after the lookup would surprise everyone.
+    new LambdaFunctionEventInvokeConfig(this, 'retries', {
+      provider: props.usEast1,
+      functionName: this.waker.function.functionName,
+      maximumRetryAttempts: 2,
+      maximumEventAgeInSeconds: 600,
     });
     const permission = new LambdaPermission(this, 'logs-invoke', {
       provider: props.usEast1,

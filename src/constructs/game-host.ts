@@ -29,6 +29,8 @@ export interface GameHostProps {
   readonly ipv6?: boolean;
   /** One-minute CloudWatch metrics (needed by the traffic probe; costs while running). Default false. */
   readonly detailedMonitoring?: boolean;
+  /** Install conntrack-tools (the connections probe of a UDP game needs it). Default false. */
+  readonly conntrack?: boolean;
 }
 
 /** SSM parameter of the newest ECS-optimised Amazon Linux 2023 AMI, read at each launch. */
@@ -81,6 +83,7 @@ export class GameHost extends Construct {
         clusterName: props.clusterName,
         stopTimeoutSeconds: props.stopTimeoutSeconds,
         reservedMemoryMiB: ECS_RESERVED_MEMORY_MIB,
+        conntrack: props.conntrack,
       })),
       tagSpecifications: [
         { resourceType: 'instance', tags: { Name: name, 'gm:game': props.gameId } },

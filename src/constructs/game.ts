@@ -84,6 +84,7 @@ export class Game extends Construct {
       spot: game.spot,
       ipv6: props.ipv6,
       detailedMonitoring: game.watchdog.probe.type === 'traffic',
+      conntrack: game.watchdog.probe.type === 'connections' && game.ports.some((p) => p.protocol === 'udp'),
     });
     this.service = new GameService(this, 'service', {
       prefix,

@@ -8,6 +8,8 @@ export interface HostUserDataOptions {
   readonly stopTimeoutSeconds: number;
   /** Memory the agent keeps for the OS, agent and SSM. */
   readonly reservedMemoryMiB: number;
+  /** Install conntrack-tools: the connections probe counts UDP players in connection tracking. Default false. */
+  readonly conntrack?: boolean;
 }
 
 export function hostUserData(o: HostUserDataOptions): string {
@@ -26,5 +28,11 @@ export function hostUserData(o: HostUserDataOptions): string {
     // Bridged tasks get their task role (the world mount uses it), not the host's.
     'ECS_ENABLE_TASK_IAM_ROLE=true',
   ];
-  return ['#!/bin/bash', 'set -euo pipefail', 'cat >> /etc/ecs/ecs.config <<\'EOF\'', ...settings, 'EOF', ''].join('\n');
+  const lines = ['#!/bin/bash', 'set -euo pipefail', 'cat >> /etc/ecs/ecs.config <<\'EOF\'', ...settings, 'EOF'];
+  if (o.conntrack) {
+    // After the agent's settings, so a slow or failed install never delays the game.
+    // Single quotes only: the script passes through Terraform's base64encode(), which refuses double quotes.
+    lines.push("dnf install -y -q conntrack-tools || echo 'conntrack-tools not installed: UDP players cannot be counted' >&2");
+  }
+  return [...lines, ''].join('\n');
 }

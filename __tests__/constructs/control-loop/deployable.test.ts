@@ -21,3 +21,11 @@ it('builds the Route53 ARN with the partition of the account, not a hard-coded "
     expect(policy).toMatch(/arn:\$\{element\(split\(":", aws_autoscaling_group\.[^)]+\.arn\), 1\)\}:route53:::hostedzone\//);
   }
 });
+
+it('lets Lambda retry a deferred wake for a few minutes, and no longer', () => {
+  const waker = resources(json, 'aws_lambda_function').find((f) => f.body.function_name === 'gm-waker')!;
+  const configs = resources(json, 'aws_lambda_function_event_invoke_config')
+    .filter((c) => String(c.body.function_name).includes(`aws_lambda_function.${waker.name}.`));
+  expect(configs).toHaveLength(1);
+  expect(configs[0]!.body).toMatchObject({ maximum_retry_attempts: 2, maximum_event_age_in_seconds: 600, provider: 'aws.us_east_1' });
+});

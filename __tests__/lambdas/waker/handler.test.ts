@@ -9,6 +9,7 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../src/lambdas/waker/handler';
+import { WakeDeferredError } from '../../../src/lambdas/waker/retry';
 import { logger } from '../../../src/lambdas/waker/telemetry';
 import type { WakeTarget } from '../../../src/lambdas/shared/runtime-config';
 import { MINECRAFT, VALHEIM, logsEvent, queryLine } from './fixtures';
@@ -153,20 +154,96 @@ describe('waker handler', () => {
     expect(emittedMetrics()).toEqual([]);
   });
 
-  it.each<LifecycleState>(['Terminating', 'Terminating:Wait', 'Terminating:Proceed'])(
-    'does not scale while the previous instance is %s, and counts a deferred wake',
+  it.each<LifecycleState>(['Terminating', 'Terminating:Wait', 'Terminating:Proceed', 'InService', 'Standby'])(
+    'does not scale while the previous instance is %s at desired 0: counts a deferred wake and rejects so Lambda retries',
     async (state) => {
       const warn = jest.spyOn(logger, 'warn');
       describeReturns(MINECRAFT, groupAt(MINECRAFT, 0, state));
 
-      await expect(handler(logsEvent([MC_SRV]))).resolves.toMatchObject({ games: { minecraft: 'terminating' } });
+      const attempt = handler(logsEvent([MC_SRV]));
 
+      await expect(attempt).rejects.toBeInstanceOf(WakeDeferredError);
+      await expect(attempt).rejects.toMatchObject({ name: 'WakeDeferredError', games: ['minecraft'] });
+      await expect(attempt).rejects.toThrow(`wake of minecraft (i-00 ${state}) deferred`);
+      await expect(attempt).rejects.toThrow(/Lambda retries this batch/);
       expect(scaledGroups()).toEqual([]);
       expect(sns.calls()).toHaveLength(0);
       expect(emittedMetrics()).toEqual([{ name: 'WakeDeferred', value: 1, game: 'minecraft' }]);
       expect(warn).toHaveBeenCalledWith(expect.stringContaining('wake deferred'), expect.objectContaining({ game: 'minecraft' }));
     },
   );
+
+  it('defers a game whose host is stopping after waking the rest of the batch, and the retry wakes it with one notice each', async () => {
+    autoScaling
+      .on(DescribeAutoScalingGroupsCommand, { AutoScalingGroupNames: [MINECRAFT.asgName] })
+      .resolvesOnce({ AutoScalingGroups: [groupAt(MINECRAFT, 0, 'Terminating:Wait')] })
+      .resolves({ AutoScalingGroups: [groupAt(MINECRAFT, 0)] });
+    autoScaling
+      .on(DescribeAutoScalingGroupsCommand, { AutoScalingGroupNames: [VALHEIM.asgName] })
+      .resolvesOnce({ AutoScalingGroups: [groupAt(VALHEIM, 0)] })
+      .resolves({ AutoScalingGroups: [groupAt(VALHEIM, 1, 'Pending')] });
+    const event = logsEvent([MC_SRV, VH_A]);
+
+    // First attempt: valheim is woken and announced; minecraft waits for its old host, and the batch is handed back.
+    const first = handler(event);
+    await expect(first).rejects.toBeInstanceOf(WakeDeferredError);
+    await expect(first).rejects.toMatchObject({ games: ['minecraft'] });
+    expect(scaledGroups().map((i) => i.AutoScalingGroupName)).toEqual(['gm-valheim-asg']);
+    expect(published().map((p) => p.Subject)).toEqual(['starting valheim.example.com']);
+    expect(emittedMetrics()).toEqual(
+      expect.arrayContaining([
+        { name: 'WakeDeferred', value: 1, game: 'minecraft' },
+        { name: 'Wakes', value: 1, game: 'valheim' },
+      ]),
+    );
+
+    // Lambda's retry of the same event a minute later: the old host is gone, so minecraft is woken; valheim is already up.
+    consoleLog.mockClear();
+    await expect(handler(event)).resolves.toMatchObject({ games: { minecraft: 'woken', valheim: 'already-up' } });
+    expect(scaledGroups()).toEqual([
+      { AutoScalingGroupName: 'gm-valheim-asg', DesiredCapacity: 1, HonorCooldown: false },
+      { AutoScalingGroupName: 'gm-minecraft-asg', DesiredCapacity: 1, HonorCooldown: false },
+    ]);
+    expect(published().map((p) => p.Subject)).toEqual(['starting valheim.example.com', 'starting mc.example.com']);
+    expect(emittedMetrics()).toEqual([{ name: 'Wakes', value: 1, game: 'minecraft' }]);
+  });
+
+  it('rejects again when the retry still finds the old host stopping, still without scaling', async () => {
+    describeReturns(MINECRAFT, groupAt(MINECRAFT, 0, 'Terminating:Proceed'));
+    const event = logsEvent([MC_SRV]);
+
+    await expect(handler(event)).rejects.toBeInstanceOf(WakeDeferredError);
+    await expect(handler(event)).rejects.toBeInstanceOf(WakeDeferredError);
+
+    expect(describedGroups()).toHaveLength(2);
+    expect(scaledGroups()).toEqual([]);
+    expect(sns.calls()).toHaveLength(0);
+  });
+
+  it('resolves when nothing was deferred (woken, already up and missing games alike)', async () => {
+    const third: WakeTarget = { ...VALHEIM, id: 'third', names: ['third.example.com'], asgName: 'gm-third-asg', fqdn: 'third.example.com' };
+    process.env.GM_GAMES = JSON.stringify([MINECRAFT, VALHEIM, third]);
+    describeReturns(MINECRAFT, groupAt(MINECRAFT, 0, 'Terminated'));
+    describeReturns(VALHEIM, groupAt(VALHEIM, 1, 'InService'));
+    describeReturns(third, undefined);
+
+    await expect(handler(logsEvent([MC_SRV, VH_A, queryLine('third.example.com', 'A')]))).resolves.toMatchObject({
+      games: { minecraft: 'woken', valheim: 'already-up', third: 'missing' },
+    });
+  });
+
+  it('keeps the failure error when one game fails and another is deferred, naming both', async () => {
+    autoScaling
+      .on(DescribeAutoScalingGroupsCommand, { AutoScalingGroupNames: [MINECRAFT.asgName] })
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    describeReturns(VALHEIM, groupAt(VALHEIM, 0, 'Terminating'));
+
+    const attempt = handler(logsEvent([MC_SRV, VH_A]));
+
+    await expect(attempt).rejects.not.toBeInstanceOf(WakeDeferredError);
+    await expect(attempt).rejects.toThrow(/^could not wake minecraft \(ThrottlingException: Rate exceeded\);.*also wakes valheim \(i-00 Terminating\)/);
+    expect(scaledGroups()).toEqual([]);
+  });
 
   it('wakes once the old instance is gone (only a Terminated entry left)', async () => {
     describeReturns(MINECRAFT, groupAt(MINECRAFT, 0, 'Terminated'));

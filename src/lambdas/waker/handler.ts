@@ -1,7 +1,7 @@
 /**
  * Waker: invoked by the subscription filter on the zone's Route53 query-log
  * group (us-east-1). Wires the event, the environment and the AWS clients to
- * logic.ts / wake.ts; decisions live there.
+ * logic.ts / wake.ts / retry.ts; decisions live there.
  */
 import {
   DescribeAutoScalingGroupsCommand,
@@ -13,6 +13,7 @@ import { step } from '../shared/steps';
 import { autoScalingClientFor, snsClientFor } from './clients';
 import { readWakerConfig, type WakerConfig } from './config';
 import { decodeLogsPayload, matchGames, parseBatch, type GroupSnapshot } from './logic';
+import { batchRetryError } from './retry';
 import { logger, publishMetrics } from './telemetry';
 import { outcomeMetrics, wakeGames, type GameOutcome, type WakePorts } from './wake';
 
@@ -51,14 +52,9 @@ export const handler = async (event: CloudWatchLogsEvent): Promise<WakeBatchSumm
   outcomes.forEach((outcome) => logOutcome(outcome, config));
   publishMetrics(outcomeMetrics(outcomes, batch.malformed));
 
-  const failed = outcomes.filter((o): o is Extract<GameOutcome, { result: 'failed' }> => o.result === 'failed');
-  if (failed.length > 0) {
-    // Thrown only after every game was tried, so Lambda retries the batch; games woken meanwhile are then already up.
-    throw new Error(
-      `could not wake ${failed.map((f) => `${f.gameId} (${f.error.name}: ${f.error.message})`).join('; ')}; ` +
-        'the batch will be retried, and repeating the scale call is harmless',
-    );
-  }
+  // Thrown only after every game was handled, so games woken in this attempt are at 1 when Lambda retries the batch.
+  const retry = batchRetryError(outcomes);
+  if (retry) throw retry;
   return {
     messageType: payload.messageType,
     lines: payload.logEvents.length,
@@ -114,7 +110,7 @@ function logOutcome(outcome: GameOutcome, config: WakerConfig): void {
       logger.debug('game already up or starting', { game, asgName });
       return;
     case 'terminating':
-      logger.warn('wake deferred: the previous instance is still leaving the group; the next lookup after it is gone wakes the game', {
+      logger.warn('wake deferred: the previous host is still stopping; the batch is handed back to Lambda, whose retry wakes the game once it is gone', {
         game,
         asgName,
         blocking: outcome.blocking,
