@@ -2,6 +2,7 @@ import type { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import type { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
+import type { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
@@ -20,6 +21,8 @@ export interface GameWatchdogProps {
   readonly game: RuntimeGame;
   readonly group: AutoscalingGroup;
   readonly cluster: EcsCluster;
+  /** The game's service: the watchdog probes only once its container runs. */
+  readonly service: EcsService;
   readonly topicArn: string;
 }
 
@@ -40,7 +43,7 @@ export class GameWatchdog extends Construct {
 
   constructor(scope: Construct, id: string, props: GameWatchdogProps) {
     super(scope, id);
-    const { game, group, cluster, topicArn } = props;
+    const { game, group, cluster, service, topicArn } = props;
     const account = accountOf(group.arn);
     const partition = partitionOf(group.arn);
     const env = { GM_GAME: JSON.stringify(game), GM_TOPIC_ARN: topicArn };
@@ -90,6 +93,7 @@ export class GameWatchdog extends Construct {
       statements: [
         { Sid: 'FindInstance', Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances'], Resource: '*' },
         { Sid: 'StopGame', Effect: 'Allow', Action: 'autoscaling:SetDesiredCapacity', Resource: group.arn },
+        { Sid: 'SeeGameContainer', Effect: 'Allow', Action: 'ecs:DescribeServices', Resource: service.id },
         { Sid: 'KeepState', Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:PutParameter'], Resource: this.stateParameter.arn },
         { Sid: 'CountConnectionsDocument', Effect: 'Allow', Action: 'ssm:SendCommand', Resource: document.document.arn },
         {

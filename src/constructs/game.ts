@@ -106,7 +106,7 @@ export class Game extends Construct {
 
     const runtime = runtimeGame(game, names, props.zoneId, props.ipv6);
     this.watchdog = new GameWatchdog(this, 'watchdog', {
-      prefix, region: props.region, game: runtime, group: this.host.group, cluster: this.cluster, topicArn: props.topicArn,
+      prefix, region: props.region, game: runtime, group: this.host.group, cluster: this.cluster, service: this.service.service, topicArn: props.topicArn,
     });
     this.lifecycle = new GameLifecycle(this, 'lifecycle', {
       prefix,

@@ -57,6 +57,32 @@ describe('connections probe', () => {
     await expect(probeByConnections(client, TARGET, simulatedPoll())).resolves.toEqual({ ok: false, error: 'AccessDeniedException: User is not authorized' });
   });
 
+  it('exit 3 of the script (the game is not listening yet) is a probe error, never 0 players', async () => {
+    ssm.on(GetCommandInvocationCommand).resolves({
+      Status: 'Failed',
+      ResponseCode: 3,
+      StandardOutputContent: '',
+      StandardErrorContent: 'count-connections.sh: the game is not listening yet: nothing listens on udp:2456 (no container publishes it)\n',
+      StatusDetails: 'Failed',
+    });
+
+    await expect(probeByConnections(client, TARGET, simulatedPoll())).resolves.toEqual({ ok: false, error: 'game is not listening yet' });
+  });
+
+  it('another failing exit status reports the script\'s error output', async () => {
+    ssm.on(GetCommandInvocationCommand).resolves({
+      Status: 'Failed',
+      ResponseCode: 1,
+      StandardErrorContent: 'count-connections.sh: cannot count UDP players: no connection-tracking table (...); install conntrack-tools\n',
+      StatusDetails: 'Failed',
+    });
+
+    await expect(probeByConnections(client, TARGET, simulatedPoll())).resolves.toEqual({
+      ok: false,
+      error: expect.stringMatching(/^count-connections on i-0123456789abcdef0 ended Failed: .*install conntrack-tools$/),
+    });
+  });
+
   it('counts the players printed by a successful command and sends the ports', async () => {
     ssm.on(GetCommandInvocationCommand).resolves({ Status: 'Success', StandardOutputContent: '4\n' });
 

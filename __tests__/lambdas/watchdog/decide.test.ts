@@ -1,9 +1,11 @@
 import { decide, type Action, type DecideConfig } from '../../../src/lambdas/watchdog/decide';
+import { operatorCommands } from '../../../src/lambdas/watchdog/operator-commands';
 import type { ProbeResult } from '../../../src/lambdas/watchdog/probes/probe-result';
 import type { WatchdogRecord } from '../../../src/lambdas/watchdog/watchdog-record';
 
 const LAUNCHED_AT = new Date('2025-01-01T12:00:00.000Z');
-const DEFAULTS: DecideConfig = { idleMinutes: 10, startupMinutes: 15, maxHours: 8, stopAfterMaxHours: false };
+const COMMANDS = operatorCommands({ asgName: 'gm-mc-asg', logGroupName: '/gm/mc' }, 'eu-west-1');
+const DEFAULTS: DecideConfig = { idleMinutes: 10, startupMinutes: 15, maxHours: 8, stopAfterMaxHours: false, commands: COMMANDS };
 
 /** One minute of a timeline: a player count, or a probe error. */
 type Minute = number | 'error';
@@ -95,6 +97,7 @@ describe('decide over timelines', () => {
     const [stop, alert] = t.actions.get(21) ?? [];
     expect(stop).toEqual({ type: 'stop', reason: 'unreachable', minutes: 10 });
     expect(alert).toMatchObject({ type: 'alert', message: expect.stringContaining('ECONNREFUSED') });
+    expect(alert).toMatchObject({ message: expect.stringMatching(/see the game's log with: aws logs tail \/gm\/mc --follow --region eu-west-1$/) });
   });
 
   it('the unreachable limit is at least 5 minutes when idleMinutes is shorter', () => {
@@ -112,6 +115,7 @@ describe('decide over timelines', () => {
       { type: 'stop', reason: 'never-ready', minutes: 15 },
       { type: 'alert', message: expect.stringMatching(/not ready 15 min after launch.*ECONNREFUSED/) },
     ]);
+    expect(t.actions.get(15)?.[1]).toMatchObject({ message: expect.stringContaining(`see the game's log with: ${COMMANDS.logs}`) });
     expect(t.final.readyAt).toBeUndefined();
   });
 
@@ -126,6 +130,9 @@ describe('decide over timelines', () => {
 
     expect([...t.actions.keys()]).toEqual([1, 60]);
     expect(t.actions.get(60)).toEqual([{ type: 'alert', message: expect.stringContaining('stopAfterMaxHours is off') }]);
+    expect(t.actions.get(60)?.[0]).toMatchObject({
+      message: expect.stringMatching(/stop it with: aws autoscaling set-desired-capacity --auto-scaling-group-name gm-mc-asg --desired-capacity 0 --region eu-west-1$/),
+    });
     expect(t.final).toMatchObject({ maxHoursAlerted: true });
     expect(t.final.stopRequestedAt).toBeUndefined();
   });
@@ -160,5 +167,32 @@ describe('decide over timelines', () => {
     );
     expect(stops(t).map(([minute]) => minute)).toEqual([6]);
     expect(t.final.stopRequestedAt).toBe('2025-01-01T12:06:00.000Z');
+  });
+});
+
+describe('the commands alerts suggest', () => {
+  it('exist: AWS CLI commands with the game\'s names, never the `gm` commands that do not exist', () => {
+    const errors = play(repeat('error', 20));
+    const unreachable = play([...repeat(2, 10), ...repeat('error', 15)]);
+    const longRun = play(repeat(3, 70), { maxHours: 1 });
+    const messages = [errors, unreachable, longRun].flatMap((t) => [...t.actions.values()].flat())
+      .flatMap((a) => (a.type === 'alert' ? [a.message] : []));
+
+    expect(messages).toHaveLength(3);
+    for (const message of messages) {
+      expect(message).not.toMatch(/`gm |\bgm (stop|logs)\b/);
+      expect(message).toMatch(/: aws (logs tail|autoscaling set-desired-capacity) /);
+    }
+  });
+
+  it('name the region when it is known, and leave --region out when it is not', () => {
+    expect(operatorCommands({ asgName: 'gm-mc-asg', logGroupName: '/gm/mc' }, 'eu-west-1')).toEqual({
+      stop: 'aws autoscaling set-desired-capacity --auto-scaling-group-name gm-mc-asg --desired-capacity 0 --region eu-west-1',
+      logs: 'aws logs tail /gm/mc --follow --region eu-west-1',
+    });
+    expect(operatorCommands({ asgName: 'gm-mc-asg', logGroupName: '/gm/mc' }, undefined)).toEqual({
+      stop: 'aws autoscaling set-desired-capacity --auto-scaling-group-name gm-mc-asg --desired-capacity 0',
+      logs: 'aws logs tail /gm/mc --follow',
+    });
   });
 });

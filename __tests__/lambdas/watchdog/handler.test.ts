@@ -1,6 +1,7 @@
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { DisableRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCommandInvocationCommand, GetParameterCommand, PutParameterCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -16,6 +17,7 @@ const ssm = mockClient(SSMClient);
 const eventBridge = mockClient(EventBridgeClient);
 const sns = mockClient(SNSClient);
 const cloudWatch = mockClient(CloudWatchClient);
+const ecs = mockClient(ECSClient);
 
 const GAME: RuntimeGame = {
   id: 'mc',
@@ -95,10 +97,25 @@ function givenState(state: WatchdogRecord | string): void {
   ssm.on(GetParameterCommand).resolves({ Parameter: { Name: GAME.stateParameterName, Value: typeof state === 'string' ? state : JSON.stringify(state) } });
 }
 
-/** count-connections.sh answers `stdout` with `status` on the first poll. */
-function givenConnections(status: 'Success' | 'Failed' | 'TimedOut', stdout: string, stderr = ''): void {
+/** count-connections.sh answers `stdout` with `status` (and its exit status, when it ended) on the first poll. */
+function givenConnections(status: 'Success' | 'Failed' | 'TimedOut', stdout: string, stderr = '', exitCode?: number): void {
   ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-1' } });
-  ssm.on(GetCommandInvocationCommand).resolves({ Status: status, StandardOutputContent: stdout, StandardErrorContent: stderr, StatusDetails: status });
+  ssm.on(GetCommandInvocationCommand).resolves({
+    Status: status, ResponseCode: exitCode, StandardOutputContent: stdout, StandardErrorContent: stderr, StatusDetails: status,
+  });
+}
+
+/** The game's ECS service has `running` RUNNING tasks. */
+function givenGameTasks(running: number): void {
+  ecs.on(DescribeServicesCommand).resolves({
+    services: [{ serviceName: GAME.serviceName, status: 'ACTIVE', desiredCount: 1, runningCount: running, pendingCount: 1 - running }],
+    failures: [],
+  });
+}
+
+/** A state of a game that launched `minutes` ago and has not answered a probe yet. */
+function bootingState(minutes: number, overrides: Partial<WatchdogRecord> = {}): WatchdogRecord {
+  return { instanceId: INSTANCE, launchedAt: iso(minutes), everJoined: false, consecutiveProbeErrors: 0, maxHoursAlerted: false, ...overrides };
 }
 
 function savedState(): WatchdogRecord {
@@ -127,7 +144,7 @@ beforeAll(() => {
 });
 
 beforeEach(() => {
-  for (const mock of [autoScaling, ec2, ssm, eventBridge, sns, cloudWatch]) mock.reset();
+  for (const mock of [autoScaling, ec2, ssm, eventBridge, sns, cloudWatch, ecs]) mock.reset();
   published = [];
   process.env.AWS_REGION = 'eu-west-1';
   process.env.GM_GAME = JSON.stringify(GAME);
@@ -136,6 +153,7 @@ beforeEach(() => {
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
   autoScaling.on(SetDesiredCapacityCommand).resolves({});
   eventBridge.on(DisableRuleCommand).resolves({});
+  givenGameTasks(1);
 });
 
 describe('watchdog handler', () => {
@@ -393,6 +411,130 @@ describe('watchdog handler', () => {
       Subject: 'stopping mc.example.com: not ready after 16 min',
       Message: expect.stringContaining('no container publishes 25565'),
     }]);
+    expect(sns.commandCalls(PublishCommand)[0]!.args[0].input.Message).toContain("see the game's log with: aws logs tail /gm/mc --follow --region eu-west-1");
+  });
+
+  it('the max-hours alert spells out the command that stops the game', async () => {
+    givenGroup([{ id: INSTANCE, state: 'InService' }]);
+    givenInstance(9 * 60);
+    givenState(playedState(1, { launchedAt: iso(9 * 60), readyAt: iso(9 * 60 - 2) }));
+    givenConnections('Success', '2\n');
+
+    await handler({});
+
+    expect(autoScaling.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
+    expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input)).toEqual([{
+      TopicArn: TOPIC,
+      Subject: 'alert mc.example.com',
+      Message: expect.stringMatching(/stop it with: aws autoscaling set-desired-capacity --auto-scaling-group-name gm-mc-asg --desired-capacity 0 --region eu-west-1$/),
+    }]);
+  });
+
+  describe('while the game is booting', () => {
+    it('a connections probe that finds nothing listening (exit 3) is a probe error: not ready, no players counted', async () => {
+      givenGroup([{ id: INSTANCE, state: 'InService' }]);
+      givenInstance(2);
+      givenState(bootingState(2));
+      givenConnections('Failed', '', 'count-connections.sh: the game is not listening yet: nothing listens on tcp:25565 (port 25565 in container c0ffee)\n', 3);
+
+      const outcome = await handler({});
+
+      expect(outcome).toMatchObject({ status: 'probed', actions: [], probe: { ok: false, error: 'game is not listening yet' } });
+      expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+      const state = savedState();
+      expect(state).toMatchObject({ consecutiveProbeErrors: 1, lastProbeError: 'game is not listening yet' });
+      expect(state.readyAt).toBeUndefined();
+      expect(state.idleSince).toBeUndefined();
+      expect(published).toHaveLength(0);
+    });
+
+    it('probes nothing until the game\'s ECS service has a RUNNING task: not ready, a probe error', async () => {
+      givenGroup([{ id: INSTANCE, state: 'InService' }]);
+      givenInstance(2);
+      givenState(bootingState(2));
+      givenGameTasks(0);
+      givenConnections('Success', '0\n');
+
+      const outcome = await handler({});
+
+      expect(outcome).toMatchObject({ status: 'probed', actions: [], probe: { ok: false, error: 'game container not running yet' } });
+      expect(ecs.commandCalls(DescribeServicesCommand).map((c) => c.args[0].input)).toEqual([{ cluster: 'gm-mc', services: ['gm-mc'] }]);
+      expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(0);
+      expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+      expect(savedState()).toMatchObject({ consecutiveProbeErrors: 1, lastProbeError: 'game container not running yet' });
+      expect(published).toHaveLength(0);
+    });
+
+    it('a traffic-probe game is not ready on the image pull\'s traffic before its container runs', async () => {
+      process.env.GM_GAME = JSON.stringify({ ...GAME, probe: { type: 'traffic', bytesPerMinute: 50_000 } });
+      givenGroup([{ id: INSTANCE, state: 'InService' }]);
+      givenInstance(3);
+      givenState(bootingState(3));
+      givenGameTasks(0);
+      cloudWatch.on(GetMetricDataCommand).resolves({
+        MetricDataResults: [{ Id: 'networkIn', Timestamps: [minutesAgo(2)], Values: [400_000_000] }],
+      });
+
+      const outcome = await handler({});
+
+      expect(outcome).toMatchObject({ probe: { ok: false, error: 'game container not running yet' }, actions: [] });
+      expect(cloudWatch.commandCalls(GetMetricDataCommand)).toHaveLength(0);
+      expect(savedState().readyAt).toBeUndefined();
+    });
+
+    it('once the task runs, the probe answers and the game is ready', async () => {
+      givenGroup([{ id: INSTANCE, state: 'InService' }]);
+      givenInstance(3);
+      givenState(bootingState(3, { consecutiveProbeErrors: 2, probeErrorsSince: iso(2), lastProbeError: 'game container not running yet' }));
+      givenGameTasks(1);
+      givenConnections('Success', '0\n', '', 0);
+
+      const outcome = await handler({});
+
+      expect(outcome).toMatchObject({ probe: { ok: true, players: 0 }, actions: [{ type: 'notify-ready' }] });
+      expect(savedState()).toMatchObject({ readyAt: expect.any(String), consecutiveProbeErrors: 0 });
+    });
+
+    it('a game still not running at the end of the boot grace is stopped as never ready, naming why', async () => {
+      givenGroup([{ id: INSTANCE, state: 'InService' }]);
+      givenInstance(16);
+      givenState(bootingState(16, { consecutiveProbeErrors: 14, probeErrorsSince: iso(15), lastProbeError: 'game container not running yet' }));
+      givenGameTasks(0);
+
+      await handler({});
+
+      expect(autoScaling.commandCalls(SetDesiredCapacityCommand)).toHaveLength(1);
+      expect(sns.commandCalls(PublishCommand)[0]!.args[0].input).toMatchObject({
+        Subject: 'stopping mc.example.com: not ready after 16 min',
+        Message: expect.stringContaining('last probe error: game container not running yet'),
+      });
+    });
+  });
+
+  it('a throttled DescribeServices is a probe error, not a failed run and not zero players', async () => {
+    givenGroup([{ id: INSTANCE, state: 'InService' }]);
+    givenInstance();
+    givenState(playedState(30));
+    ecs.on(DescribeServicesCommand).rejects(throttling());
+
+    const outcome = await handler({});
+
+    expect(outcome).toMatchObject({ probe: { ok: false, error: expect.stringContaining('ThrottlingException') }, actions: [] });
+    expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(0);
+    expect(autoScaling.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
+    expect(savedState()).toMatchObject({ consecutiveProbeErrors: 1 });
+  });
+
+  it('a missing ECS service is a probe error that names the service and the fix', async () => {
+    givenGroup([{ id: INSTANCE, state: 'InService' }]);
+    givenInstance();
+    givenState(playedState(30));
+    ecs.on(DescribeServicesCommand).resolves({ services: [], failures: [{ arn: 'arn:aws:ecs:eu-west-1:123456789012:service/gm-mc/gm-mc', reason: 'MISSING' }] });
+
+    const outcome = await handler({});
+
+    expect(outcome).toMatchObject({ probe: { ok: false, error: expect.stringMatching(/ECS service gm-mc not found in cluster gm-mc \(MISSING\).*cdktf deploy/) } });
+    expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(0);
   });
 
   describe('traffic probe', () => {

@@ -6,6 +6,7 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -25,6 +26,7 @@ function lazy<T>(create: () => T): () => T {
 
 export const autoScaling = lazy(() => withDryRun(new AutoScalingClient({ maxAttempts: MAX_ATTEMPTS })));
 export const ec2 = lazy(() => withDryRun(new EC2Client({ maxAttempts: MAX_ATTEMPTS })));
+export const ecs = lazy(() => withDryRun(new ECSClient({ maxAttempts: MAX_ATTEMPTS })));
 export const ssm = lazy(() => withDryRun(new SSMClient({ maxAttempts: MAX_ATTEMPTS })));
 export const cloudWatch = lazy(() => withDryRun(new CloudWatchClient({ maxAttempts: MAX_ATTEMPTS })));
 export const eventBridge = lazy(() => withDryRun(new EventBridgeClient({ maxAttempts: MAX_ATTEMPTS })));

@@ -4,6 +4,7 @@
  * 0, notify, alert) comes out of here as plain data, so whole timelines can
  * be tested without AWS.
  */
+import type { OperatorCommands } from './operator-commands';
 import type { ProbeResult } from './probes/probe-result';
 import type { StopReason, WatchdogRecord } from './watchdog-record';
 
@@ -16,6 +17,8 @@ export interface DecideConfig {
   readonly maxHours: number;
   /** Also stop the server when it has been up for maxHours. */
   readonly stopAfterMaxHours: boolean;
+  /** What the alerts tell the operator to run. */
+  readonly commands: OperatorCommands;
 }
 
 export type Action =
@@ -64,7 +67,7 @@ export function decide(state: WatchdogRecord, probe: ProbeResult, now: Date, con
       type: 'alert',
       message: stop
         ? `has been up for ${hours} h (maxHours ${config.maxHours}); stopping it.`
-        : `has been up for ${hours} h (maxHours ${config.maxHours}) and keeps running because stopAfterMaxHours is off; stop it with \`gm stop\` if nobody plays.`,
+        : `has been up for ${hours} h (maxHours ${config.maxHours}) and keeps running because stopAfterMaxHours is off; if nobody plays, stop it with: ${config.commands.stop}`,
     });
   }
 
@@ -118,7 +121,7 @@ function neverReady(state: WatchdogRecord, upMinutes: number, config: DecideConf
     reason: 'never-ready',
     minutes: Math.floor(upMinutes),
     alert: `was not ready ${Math.floor(upMinutes)} min after launch (startupMinutes ${config.startupMinutes}); `
-      + `last probe error: ${state.lastProbeError ?? 'none'}. Stopping it; check the game's logs with \`gm logs\`.`,
+      + `last probe error: ${state.lastProbeError ?? 'none'}. Stopping it; see the game's log with: ${config.commands.logs}`,
   };
 }
 
@@ -129,7 +132,7 @@ function unreachable(state: WatchdogRecord, probe: ProbeResult, now: Date, confi
   return {
     reason: 'unreachable',
     minutes: Math.floor(errorMinutes),
-    alert: `did not answer the probe for ${Math.floor(errorMinutes)} min (last error: ${probe.error}). Stopping it; check the game's logs with \`gm logs\`.`,
+    alert: `did not answer the probe for ${Math.floor(errorMinutes)} min (last error: ${probe.error}). Stopping it; see the game's log with: ${config.commands.logs}`,
   };
 }
 

@@ -3,7 +3,8 @@
  * (enabled only while the game's instance exists). Wires the AWS clients and
  * the environment to `runWatchdog`.
  *
- * Env: GM_GAME (JSON RuntimeGame), GM_TOPIC_ARN (SNS alerts topic).
+ * Env: GM_GAME (JSON RuntimeGame), GM_TOPIC_ARN (SNS alerts topic), and
+ * AWS_REGION (set by Lambda; spelled out in the commands the alerts suggest).
  * Anything unexpected makes the run fail (throws): the function's failure
  * destination is the failsafe that stops the server after 3 failed minutes.
  */
@@ -14,6 +15,7 @@ import { GetParameterCommand, ParameterType, PutParameterCommand } from '@aws-sd
 import { readJsonEnv, requireEnv, type RuntimeGame } from '../shared/runtime-config';
 import { step } from '../shared/steps';
 import * as clients from './clients';
+import { gameContainerRunning } from './game-container';
 import { describeGroup } from './instance';
 import { runWatchdog, type WatchdogOutcome, type WatchdogPorts } from './logic';
 import { runProbe } from './probes/run-probe';
@@ -39,6 +41,7 @@ export function awsPorts(game: RuntimeGame, topicArn: string): WatchdogPorts {
     disableSchedule: async () => {
       await step('disable-schedule', () => clients.eventBridge().send(new DisableRuleCommand({ Name: game.watchdogRuleName })));
     },
+    gameContainerRunning: () => gameContainerRunning(clients.ecs(), game.clusterName, game.serviceName),
     probe: (instance, now) => step(`probe-${game.probe.type}`, () => runProbe(game, instance, clients, now)),
     scaleToZero: async () => {
       await step('scale-to-zero', () => clients.autoScaling().send(new SetDesiredCapacityCommand({
@@ -61,7 +64,7 @@ export const handler = async (_event?: unknown): Promise<WatchdogOutcome> => {
   const game = readJsonEnv<RuntimeGame>('GM_GAME');
   const topicArn = requireEnv('GM_TOPIC_ARN');
   try {
-    return await runWatchdog(game, awsPorts(game, topicArn), new Date());
+    return await runWatchdog(game, awsPorts(game, topicArn), new Date(), process.env.AWS_REGION);
   } catch (e) {
     logger.error('watchdog run failed', { game: game.id, error: e as Error });
     throw e;

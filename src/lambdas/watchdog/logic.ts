@@ -1,13 +1,15 @@
 /**
- * One watchdog run for one game: find the instance, load the state, probe,
- * decide, act, save. The AWS side comes in through `WatchdogPorts`, so this
- * file holds the order of things and nothing about SDKs.
+ * One watchdog run for one game: find the instance, load the state, check
+ * that the game's container runs, probe, decide, act, save. The AWS side
+ * comes in through `WatchdogPorts`, so this file holds the order of things
+ * and nothing about SDKs.
  */
 import type { RuntimeGame } from '../shared/runtime-config';
 import { decide, type Action } from './decide';
 import type { GameInstance, GroupView } from './instance';
 import { notificationsFor, type Notification } from './messages';
-import type { ProbeResult } from './probes/probe-result';
+import { operatorCommands } from './operator-commands';
+import { probeFailure, type ProbeResult } from './probes/probe-result';
 import { resumeIfRestarted, stateFor } from './state';
 import type { WatchdogMetric } from './telemetry';
 import type { WatchdogRecord } from './watchdog-record';
@@ -20,6 +22,8 @@ export interface WatchdogPorts {
   writeState(json: string): Promise<void>;
   /** Turns the watchdog's own schedule off. */
   disableSchedule(): Promise<void>;
+  /** Whether the game's ECS service has a RUNNING task; throws when it cannot tell. */
+  gameContainerRunning(): Promise<boolean>;
   probe(instance: GameInstance, now: Date): Promise<ProbeResult>;
   /** Sets the group's desired capacity to 0: the instance drains and terminates. */
   scaleToZero(): Promise<void>;
@@ -38,7 +42,14 @@ export type WatchdogOutcome =
   | { readonly status: 'stopping'; readonly instanceId: string }
   | { readonly status: 'probed'; readonly instanceId: string; readonly probe: ProbeResult; readonly actions: readonly Action[] };
 
-export async function runWatchdog(game: RuntimeGame, ports: WatchdogPorts, now: Date): Promise<WatchdogOutcome> {
+/** The probe result while the game's container has not started: a probe error, never 0 players. */
+export const CONTAINER_NOT_RUNNING_ERROR = 'game container not running yet';
+
+/**
+ * `region` is the game's region, for the commands the alerts spell out
+ * (undefined: they leave `--region` out).
+ */
+export async function runWatchdog(game: RuntimeGame, ports: WatchdogPorts, now: Date, region?: string): Promise<WatchdogOutcome> {
   const group = await ports.describeGroup();
   const instance = group.instance;
   if (!instance) {
@@ -58,7 +69,7 @@ export async function runWatchdog(game: RuntimeGame, ports: WatchdogPorts, now: 
   }
 
   const state = resumeIfRestarted(loaded.state, group.desiredCapacity, now);
-  const probe = await ports.probe(instance, now);
+  const probe = await probeRunningGame(ports, instance, now);
   if (probe.ok) {
     ports.metric('Players', probe.players);
     ports.metric('ProbeLatency', probe.latencyMs);
@@ -66,7 +77,7 @@ export async function runWatchdog(game: RuntimeGame, ports: WatchdogPorts, now: 
     ports.log.warn('probe failed', { error: probe.error, type: game.probe.type, instanceId: instance.instanceId });
   }
 
-  const decision = decide(state, probe, now, game);
+  const decision = decide(state, probe, now, { ...game, commands: operatorCommands(game, region) });
   ports.log.info('decision', { probe, actions: decision.actions, instanceId: instance.instanceId });
 
   // Act before saving: a failed scale-down then fails the run with the stop
@@ -82,6 +93,23 @@ export async function runWatchdog(game: RuntimeGame, ports: WatchdogPorts, now: 
   }));
   await saveState(ports, decision.state);
   return { status: 'probed', instanceId: instance.instanceId, probe, actions: decision.actions };
+}
+
+/**
+ * Probes only a game whose container runs: before that, whatever the probe
+ * sees (image-pull traffic, a host with nothing listening) is boot, not a
+ * ready game with 0 players. Not knowing is a probe error too, like a probe
+ * that fails, so the boot grace and the unreachable limit apply to it.
+ */
+async function probeRunningGame(ports: WatchdogPorts, instance: GameInstance, now: Date): Promise<ProbeResult> {
+  let running: boolean;
+  try {
+    running = await ports.gameContainerRunning();
+  } catch (e) {
+    return probeFailure(e);
+  }
+  if (!running) return { ok: false, error: CONTAINER_NOT_RUNNING_ERROR };
+  return ports.probe(instance, now);
 }
 
 async function saveState(ports: WatchdogPorts, state: WatchdogRecord): Promise<void> {

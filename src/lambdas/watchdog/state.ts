@@ -66,7 +66,7 @@ export function stateFor(raw: string | undefined, instance: GameInstance): Loade
 
 /**
  * A stop the watchdog decided holds only while the group stays at 0. If the
- * group was raised again (a player woke it, `gm start`) while the same
+ * group was raised again (a player woke it, or someone set it to 1) while the same
  * instance kept running, the watchdog must watch it again from now.
  */
 export function resumeIfRestarted(state: WatchdogRecord, desiredCapacity: number, now: Date): WatchdogRecord {

@@ -20,6 +20,7 @@ export const EXPECTED_CALLS: Readonly<Record<string, Readonly<Record<string, str
     SendCommandCommand: 'ssm:SendCommand',
     GetCommandInvocationCommand: 'ssm:GetCommandInvocation',
     GetMetricDataCommand: 'cloudwatch:GetMetricData',
+    DescribeServicesCommand: 'ecs:DescribeServices',
     DisableRuleCommand: 'events:DisableRule',
     PublishCommand: 'sns:Publish',
   },

@@ -31,6 +31,14 @@ export const DEFAULT_POLL: PollOptions = {
 
 const FINISHED = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
 
+/**
+ * count-connections.sh exits 3 (SSM: status Failed, ResponseCode 3) while
+ * nothing listens on the game's ports yet: the game is still booting. That is
+ * a probe error, never "ready with 0 players".
+ */
+export const EXIT_NOT_LISTENING = 3;
+export const NOT_LISTENING_ERROR = 'game is not listening yet';
+
 /** The script's argument, e.g. "tcp:25565 udp:19132". */
 export function portsArgument(ports: ConnectionsTarget['ports']): string {
   return ports.map((p) => `${p.protocol}:${p.port}`).join(' ');
@@ -49,6 +57,7 @@ export async function probeByConnections(ssm: SSMClient, target: ConnectionsTarg
     if (!commandId) return { ok: false, error: `SSM SendCommand on ${target.instanceId} returned no command id` };
 
     const outcome = await step('ssm-wait-for-command', () => waitForInvocation(ssm, commandId, target.instanceId, started, poll));
+    if (outcome.status === 'Failed' && outcome.exitCode === EXIT_NOT_LISTENING) return { ok: false, error: NOT_LISTENING_ERROR };
     if (outcome.status !== 'Success') {
       const detail = outcome.stderr?.trim() || outcome.detail || 'no output';
       return { ok: false, error: `count-connections on ${target.instanceId} ended ${outcome.status}: ${detail.slice(0, 300)}` };
@@ -65,6 +74,8 @@ export async function probeByConnections(ssm: SSMClient, target: ConnectionsTarg
 
 interface InvocationOutcome {
   readonly status: string;
+  /** The script's exit status (SSM's ResponseCode; -1 until it has ended). */
+  readonly exitCode?: number;
   readonly stdout?: string;
   readonly stderr?: string;
   readonly detail?: string;
@@ -77,6 +88,7 @@ async function waitForInvocation(ssm: SSMClient, commandId: string, instanceId: 
       const out = await ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }));
       last = {
         status: out.Status ?? 'Pending',
+        exitCode: out.ResponseCode,
         stdout: out.StandardOutputContent,
         stderr: out.StandardErrorContent,
         detail: out.StatusDetails,
