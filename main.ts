@@ -4,15 +4,16 @@
  */
 import { buildApp } from './src/app';
 import { ConfigError } from './src/config/config-error';
-import { guardKeptWorlds } from './src/config/kept-worlds';
+import { guardKeptWorlds, type ReleasedWorld } from './src/config/kept-worlds';
 import { configPath, loadConfig } from './src/config/load';
 
 function main(): void {
   let config;
+  let released: ReleasedWorld[];
   try {
     const file = configPath();
     config = loadConfig(file);
-    guardKeptWorlds(file, config);
+    released = guardKeptWorlds(file, config);
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.format()}\n`);
@@ -20,7 +21,11 @@ function main(): void {
     }
     throw e;
   }
-  buildApp(config).app.synth();
+  for (const { gameId } of released) {
+    console.log(`games.${gameId}: no longer creates its world; the file system (tag Name ${config.name}-${gameId}-world) `
+      + 'stays in AWS with its backups and leaves Terraform at the next deploy. Adopt it with existingFileSystemId.');
+  }
+  buildApp(config, undefined, released).app.synth();
 }
 
 main();

@@ -1,4 +1,5 @@
 import { App } from 'cdktf';
+import type { ReleasedWorld } from './config/kept-worlds';
 import type { Config } from './config/resolve';
 import { BootstrapStack } from './stacks/bootstrap-stack';
 import { GameManagementStack } from './stacks/game-management-stack';
@@ -11,11 +12,11 @@ export interface GameManagementApp {
   readonly main: GameManagementStack;
 }
 
-/** Builds every stack of one configuration. */
-export function buildApp(config: Config, outdir?: string): GameManagementApp {
+/** Builds every stack of one configuration; `releasedWorlds` come from the kept-worlds lock. */
+export function buildApp(config: Config, outdir?: string, releasedWorlds: readonly ReleasedWorld[] = []): GameManagementApp {
   const app = new App({ outdir, skipValidation: false });
   const bootstrap = new BootstrapStack(app, config);
-  const worlds = new WorldsStack(app, config);
+  const worlds = new WorldsStack(app, config, releasedWorlds);
   const main = new GameManagementStack(app, config, worlds.storage);
   return { app, bootstrap, worlds, main };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../src/config/config-error';
@@ -10,39 +10,46 @@ function config(games: Record<string, string>) {
   return parseConfigText(`region: eu-west-1\ndomain: { name: example.com }\nstate: { bucket: example-state }\ngames:\n${body}`, 't.yaml', {});
 }
 
+const ADOPT = 'existingFileSystemId: fs-0123456789abcdef0';
+
 describe('kept worlds', () => {
   it('puts the lock file beside the configuration, named after it', () => {
     expect(lockPathFor('/repo/gamemanagement.yaml')).toBe('/repo/gamemanagement.worlds.lock.json');
     expect(lockPathFor('/repo/examples/valheim.yml')).toBe('/repo/examples/valheim.worlds.lock.json');
   });
 
-  it('locks kept worlds, but not those the user let go or adopted from elsewhere', () => {
-    const { problems, next } = checkKeptWorlds(config({ mc: '', tmp: 'keepOnDestroy: false', old: 'existingFileSystemId: fs-0123456789abcdef0' }), { keptWorlds: [] }, 'lock');
-    expect(problems).toEqual([]);
+  it('locks the worlds this configuration creates and keeps, not those let go or adopted', () => {
+    const { released, next } = checkKeptWorlds(config({ mc: '', tmp: 'keepOnDestroy: false', old: ADOPT }), { keptWorlds: [] });
+    expect(released).toEqual([]);
     expect(next.keptWorlds).toEqual(['mc']);
   });
 
-  it('refuses a configuration that drops or renames a game whose world is kept', () => {
-    const { problems } = checkKeptWorlds(config({ minecraft: '' }), { keptWorlds: ['mc'] }, 'gamemanagement.worlds.lock.json');
-    expect(problems).toEqual([{ path: 'games.mc', message: expect.stringContaining('missing, but its world is kept (gamemanagement.worlds.lock.json)') }]);
-    expect(problems[0]!.message).toContain('keepOnDestroy: false');
+  it('releases (never deletes) the world of a game that was dropped or renamed, and remembers it', () => {
+    const { released, next } = checkKeptWorlds(config({ minecraft: '' }), { keptWorlds: ['mc'] });
+    expect(released).toEqual([{ gameId: 'mc', gameRemoved: true }]);
+    expect(next.keptWorlds).toEqual(['mc', 'minecraft']);
+  });
+
+  it('releases the created file system of a game that now adopts one, keeping the game\'s other resources', () => {
+    const { released, next } = checkKeptWorlds(config({ mc: ADOPT }), { keptWorlds: ['mc'] });
+    expect(released).toEqual([{ gameId: 'mc', gameRemoved: false }]);
+    expect(next.keptWorlds).toEqual(['mc']);
   });
 
   it('lets a world go once the game says keepOnDestroy: false', () => {
-    const { problems, next } = checkKeptWorlds(config({ mc: 'keepOnDestroy: false' }), { keptWorlds: ['mc'] }, 'lock');
-    expect(problems).toEqual([]);
+    const { released, next } = checkKeptWorlds(config({ mc: 'keepOnDestroy: false' }), { keptWorlds: ['mc'] });
+    expect(released).toEqual([]);
     expect(next.keptWorlds).toEqual([]);
   });
 
-  it('writes the lock on a good synth and stops a bad one before anything is written', () => {
+  it('writes the lock on synth and keeps a dropped game in it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gm-lock-'));
     const file = join(dir, 'gamemanagement.yaml');
-    guardKeptWorlds(file, config({ mc: '' }));
+    expect(guardKeptWorlds(file, config({ mc: '' }))).toEqual([]);
     const lock = join(dir, 'gamemanagement.worlds.lock.json');
     expect(JSON.parse(readFileSync(lock, 'utf8')).keptWorlds).toEqual(['mc']);
-    const before = readFileSync(lock, 'utf8');
-    expect(() => guardKeptWorlds(file, config({ other: '' }))).toThrow(ConfigError);
-    expect(readFileSync(lock, 'utf8')).toBe(before);
+    expect(guardKeptWorlds(file, config({ other: '' }))).toEqual([{ gameId: 'mc', gameRemoved: true }]);
+    expect(JSON.parse(readFileSync(lock, 'utf8')).keptWorlds).toEqual(['mc', 'other']);
   });
 
   it('rejects a damaged lock file instead of forgetting what it protected', () => {

@@ -3,7 +3,7 @@
  * one exits 1 with each problem named, no stack trace and nothing written.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -27,24 +27,31 @@ describe('main.ts', () => {
     expect(readdirSync(join(out, 'stacks')).sort()).toEqual(['bootstrap', 'gamemanagement', 'gamemanagement-worlds']);
   });
 
-  it('refuses a config that drops a game whose world is kept, until the user lets the world go', () => {
+  it('never deletes a kept world when its game is dropped: Terraform is told to forget it instead', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gm-kept-'));
     const file = join(dir, 'gamemanagement.yaml');
     const game = (id: string, extra = '') => `  ${id}:\n    image: itzg/minecraft-server\n    instanceType: t4g.medium\n    ports: [{ port: 25565 }]\n    volumes: [{ path: /data }]\n${extra}`;
     const head = 'region: eu-west-1\ndomain: { name: example.com }\nstate: { bucket: example-state-bucket }\ngames:\n';
+    const worlds = (out: string) => JSON.parse(readFileSync(join(out, 'stacks', 'gamemanagement-worlds', 'cdk.tf.json'), 'utf8'));
+
     writeFileSync(file, head + game('mc'));
-    expect(runMain(file, join(dir, 'out1')).status).toBe(0);
+    const first = runMain(file, join(dir, 'out1'));
+    expect(first.status).toBe(0);
+    expect(worlds(join(dir, 'out1')).removed).toBeUndefined();
 
     writeFileSync(file, head + game('minecraft'));
-    const refused = runMain(file, join(dir, 'out2'));
-    expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain('games.mc: missing, but its world is kept (gamemanagement.worlds.lock.json)');
-    expect(existsSync(join(dir, 'out2'))).toBe(false);
+    const renamed = runMain(file, join(dir, 'out2'));
+    expect(renamed.status).toBe(0);
+    expect(renamed.stdout).toContain('games.mc: no longer creates its world');
+    expect(worlds(join(dir, 'out2')).removed).toEqual([
+      { from: 'aws_efs_file_system.world_mc', lifecycle: { destroy: false } },
+      { from: 'aws_efs_backup_policy.world_mc_backup', lifecycle: { destroy: false } },
+    ]);
 
+    // Letting the world go is explicit: keepOnDestroy: false on the game takes it out of the lock.
     writeFileSync(file, head + game('mc', '    keepOnDestroy: false\n'));
     expect(runMain(file, join(dir, 'out3')).status).toBe(0);
-    writeFileSync(file, head + game('minecraft'));
-    expect(runMain(file, join(dir, 'out4')).status).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'gamemanagement.worlds.lock.json'), 'utf8')).keptWorlds).toEqual(['minecraft']);
   });
 
   it('exits 1 on a broken config, names every problem, prints no stack trace and writes nothing', () => {

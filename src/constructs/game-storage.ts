@@ -28,6 +28,12 @@ export interface GameStorageProps {
   readonly keepOnDestroy?: boolean;
 }
 
+/** Terraform names of a game's world resources (stable, so `removed` blocks can name them). */
+export function worldAddress(gameId: string): { fileSystem: string; backupPolicy: string } {
+  const id = `world_${gameId.replace(/-/g, '_')}`;
+  return { fileSystem: id, backupPolicy: `${id}_backup` };
+}
+
 /** Where a container path lives on the file system; stable, so an adopted file system finds its old data. */
 export function accessPointRoot(containerPath: string): string {
   const slug = containerPath.replace(/^\/+|\/+$/g, '').replace(/[^A-Za-z0-9._-]+/g, '-') || 'root';
@@ -74,6 +80,8 @@ export class GameStorage extends Construct {
         tags: { Name: name },
         lifecycle: { preventDestroy: props.keepOnDestroy ?? true },
       });
+      // A stable address, so a released world can be named in a `removed` block.
+      fs.overrideLogicalId(worldAddress(props.gameId).fileSystem);
       this.fileSystemId = fs.id;
       this.fileSystemArn = fs.arn;
     }
@@ -81,7 +89,7 @@ export class GameStorage extends Construct {
     new EfsBackupPolicy(this, 'backup', {
       fileSystemId: this.fileSystemId,
       backupPolicy: { status: (props.backups ?? true) ? 'ENABLED' : 'DISABLED' },
-    });
+    }).overrideLogicalId(worldAddress(props.gameId).backupPolicy);
 
     this.accessPoints = props.volumePaths.map((containerPath, i) => ({
       containerPath,

@@ -30,9 +30,10 @@ export function hostUserData(o: HostUserDataOptions): string {
   ];
   const lines = ['#!/bin/bash', 'set -euo pipefail', 'cat >> /etc/ecs/ecs.config <<\'EOF\'', ...settings, 'EOF'];
   if (o.conntrack) {
-    // After the agent's settings, so a slow or failed install never delays the game.
-    // Single quotes only: the script passes through Terraform's base64encode(), which refuses double quotes.
-    lines.push("dnf install -y -q conntrack-tools || echo 'conntrack-tools not installed: UDP players cannot be counted' >&2");
+    // In the background: the ECS agent starts only after user data finishes, and a slow
+    // mirror must not hold the game back. Until it is installed the probe reports an
+    // error (never 0 players), which the boot grace absorbs.
+    lines.push('systemd-run --no-block --unit=gm-conntrack-tools dnf install -y -q conntrack-tools');
   }
   return [...lines, ''].join('\n');
 }

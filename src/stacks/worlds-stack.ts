@@ -1,8 +1,9 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import type { ReleasedWorld } from '../config/kept-worlds';
 import type { Config } from '../config/resolve';
-import { GameStorage } from '../constructs/game-storage';
+import { GameStorage, worldAddress } from '../constructs/game-storage';
 import { defaultTags } from '../constructs/naming';
 import { useS3State } from './s3-state';
 
@@ -13,12 +14,13 @@ export const WORLDS_STACK = 'gamemanagement-worlds';
  * has no "retain on destroy"; keeping file systems out of the game stack means
  * `cdktf destroy gamemanagement` removes everything that costs money per hour
  * and leaves every world (and its backups) in place. Destroying this stack is
- * refused while a game has `keepOnDestroy: true` (prevent_destroy).
+ * refused while a game has `keepOnDestroy: true` (prevent_destroy), and a kept
+ * world whose game is gone is released, never deleted (see config/kept-worlds).
  */
 export class WorldsStack extends TerraformStack {
   readonly storage: ReadonlyMap<string, GameStorage>;
 
-  constructor(scope: Construct, config: Config) {
+  constructor(scope: Construct, config: Config, released: readonly ReleasedWorld[] = []) {
     super(scope, WORLDS_STACK);
     useS3State(this, config, config.state.worldsKey);
     new AwsProvider(this, 'aws', { region: config.region, defaultTags: [{ tags: defaultTags(config.name, config.tags) }] });
@@ -36,5 +38,16 @@ export class WorldsStack extends TerraformStack {
       }));
     }
     this.storage = storage;
+    if (released.length > 0) {
+      // Terraform forgets these and leaves them in AWS: a dropped or adopted game never deletes its world.
+      this.addOverride('removed', released.flatMap(({ gameId, gameRemoved }) => {
+        const address = worldAddress(gameId);
+        const keep = (resource: string) => ({ from: resource, lifecycle: { destroy: false } });
+        return [
+          keep(`aws_efs_file_system.${address.fileSystem}`),
+          ...(gameRemoved ? [keep(`aws_efs_backup_policy.${address.backupPolicy}`)] : []),
+        ];
+      }));
+    }
   }
 }

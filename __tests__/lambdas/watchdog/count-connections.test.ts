@@ -85,10 +85,20 @@ async function listeningServer(): Promise<{ server: Server; port: number }> {
   return { server: created, port: (created.address() as AddressInfo).port };
 }
 
-/** A port free for both protocols right now (found by binding and releasing it). */
+/**
+ * A port free for both protocols right now, found by binding and releasing it.
+ * Taken below Linux's ephemeral range (32768+), so no other test's `listen(0)`
+ * can be handed it afterwards and make it listen while this file expects silence.
+ */
 async function freePort(): Promise<number> {
   for (;;) {
-    const { server: probe, port } = await listeningServer();
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const probe = createServer();
+    const tcpFree = await new Promise<boolean>((r) => {
+      probe.once('error', () => r(false));
+      probe.listen(port, '127.0.0.1', () => r(true));
+    });
+    if (!tcpFree) continue;
     await new Promise<void>((r) => probe.close(() => r()));
     const udp = createSocket('udp4');
     const free = await new Promise<boolean>((r) => {

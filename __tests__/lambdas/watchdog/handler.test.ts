@@ -525,16 +525,24 @@ describe('watchdog handler', () => {
     expect(savedState()).toMatchObject({ consecutiveProbeErrors: 1 });
   });
 
-  it('a missing ECS service is a probe error that names the service and the fix', async () => {
+  it('a missing ECS service fails the run (to the failsafe), naming the service and the fix', async () => {
     givenGroup([{ id: INSTANCE, state: 'InService' }]);
     givenInstance();
     givenState(playedState(30));
     ecs.on(DescribeServicesCommand).resolves({ services: [], failures: [{ arn: 'arn:aws:ecs:eu-west-1:123456789012:service/gm-mc/gm-mc', reason: 'MISSING' }] });
 
-    const outcome = await handler({});
-
-    expect(outcome).toMatchObject({ probe: { ok: false, error: expect.stringMatching(/ECS service gm-mc not found in cluster gm-mc \(MISSING\).*cdktf deploy/) } });
+    await expect(handler({})).rejects.toThrow(/ECS service gm-mc not found in cluster gm-mc \(MISSING\).*cdktf deploy/);
     expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(0);
+    expect(autoScaling.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
+  });
+
+  it('a DescribeServices the role may not make fails the run instead of waiting out the boot grace', async () => {
+    givenGroup([{ id: INSTANCE, state: 'InService' }]);
+    givenInstance();
+    givenState(playedState(30));
+    ecs.on(DescribeServicesCommand).rejects(Object.assign(new Error('not authorized to perform: ecs:DescribeServices'), { name: 'AccessDeniedException' }));
+
+    await expect(handler({})).rejects.toThrow(/not authorized/);
   });
 
   describe('traffic probe', () => {

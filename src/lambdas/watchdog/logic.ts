@@ -42,6 +42,9 @@ export type WatchdogOutcome =
   | { readonly status: 'stopping'; readonly instanceId: string }
   | { readonly status: 'probed'; readonly instanceId: string; readonly probe: ProbeResult; readonly actions: readonly Action[] };
 
+/** Errors worth one more try next minute rather than a failed run. */
+const TRANSIENT_ERROR = /Throttl|TooManyRequests|RequestLimitExceeded|ServiceUnavailable|InternalError|ServerException|TimeoutError/;
+
 /** The probe result while the game's container has not started: a probe error, never 0 players. */
 export const CONTAINER_NOT_RUNNING_ERROR = 'game container not running yet';
 
@@ -106,6 +109,9 @@ async function probeRunningGame(ports: WatchdogPorts, instance: GameInstance, no
   try {
     running = await ports.gameContainerRunning();
   } catch (e) {
+    // A passing AWS hiccup is a probe error (retried next minute); anything else — no
+    // permission, no service — fails the run, so the failsafe stops the game and says why.
+    if (!TRANSIENT_ERROR.test((e as Error).name ?? '')) throw e;
     return probeFailure(e);
   }
   if (!running) return { ok: false, error: CONTAINER_NOT_RUNNING_ERROR };
