@@ -66,7 +66,7 @@ describe('game service', () => {
       expect(volumes).toHaveLength(1);
       expect(volumes[0]).toMatchObject({
         efs_volume_configuration: {
-          file_system_id: expect.stringContaining(`${WORLDS_REMOTE}cross-stack-output-aws_efs_file_systemworld-mc_fs`),
+          file_system_id: expect.stringContaining(`${WORLDS_REMOTE}cross-stack-output-aws_efs_file_systemworld_mcid`),
           transit_encryption: 'ENABLED',
           authorization_config: {
             iam: 'ENABLED',

@@ -81,10 +81,12 @@ describe('two games', () => {
 
       const mountSg = only(synth.main.json, 'aws_security_group', (b) => b.name === `gm-${game}-world-nfs`);
       const mount = only(synth.main.json, 'aws_efs_mount_target', (b) => (b.security_groups as string[]).includes(ref('aws_security_group', mountSg, 'id')));
-      expect(String(mount.body.file_system_id)).toContain(`world-${game}_fs`);
+      // The file system has a stable Terraform name, world_<game>, so removed blocks can name it.
+      expect(String(mount.body.file_system_id)).toContain(`aws_efs_file_systemworld_${game}id`);
       const task = only(synth.main.json, 'aws_ecs_task_definition', (b) => b.family === `gm-${game}`);
       expect(String(task.body.task_role_arn)).toContain(`world-${game}_task-role`);
       expect(JSON.stringify(task.body.volume)).not.toContain(`world-${other}_`);
+      expect(JSON.stringify(task.body.volume)).not.toContain(`world_${other}`);
     }
   });
 
