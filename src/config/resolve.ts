@@ -4,6 +4,7 @@
  * SRV record, probe port) computed once, here, instead of in each construct.
  */
 import type { RuntimeProbe } from '../lambdas/shared/runtime-config';
+import { isMinecraftJava } from './minecraft-java';
 import { INSTANCE_TYPES, memoryForGameMiB, Architecture } from './instance-types';
 import { ParsedConfig, ParsedGame } from './schema';
 
@@ -43,18 +44,6 @@ export interface Config extends Omit<ParsedConfig, 'games' | 'network' | 'state'
 export const STOP_TIMEOUT_SECONDS = 120;
 export const SPOT_STOP_TIMEOUT_SECONDS = 90;
 
-/**
- * Minecraft Java clients look up `_minecraft._tcp.<host>` first, so such games
- * get that SRV record unless `srv` says otherwise: recognised by the query probe
- * or by the image most people run (itzg/minecraft-server, not the Bedrock one).
- */
-export function isMinecraftJava(game: Pick<ParsedGame, 'image' | 'watchdog' | 'ports'>): boolean {
-  const probe = game.watchdog.probe;
-  const byProbe = probe.type === 'query' && probe.game === 'minecraft';
-  const byImage = /(^|\/)minecraft-server(:|@|$)/.test(game.image);
-  return (byProbe || byImage) && game.ports.some((p) => p.protocol === 'tcp');
-}
-
 function resolveGame(id: string, game: ParsedGame, domain: string): GameConfig {
   const known = INSTANCE_TYPES[game.instanceType];
   const hostname = game.hostname ?? id;
@@ -65,7 +54,7 @@ function resolveGame(id: string, game: ParsedGame, domain: string): GameConfig {
   const resolvedProbe: Probe = probe.type === 'query'
     ? { type: 'query', game: probe.game, port: probe.port ?? game.ports[0]!.port }
     : probe;
-  const srvSpec = game.srv ?? (isMinecraftJava(game) ? { service: 'minecraft', protocol: 'tcp' as const } : undefined);
+  const srvSpec = game.srv ?? (isMinecraftJava({ image: game.image, probe, ports: game.ports }) ? { service: 'minecraft', protocol: 'tcp' as const } : undefined);
   const srvPort = srvSpec && (srvSpec.port ?? game.ports.find((p) => p.protocol === srvSpec.protocol)?.port);
   const { hostname: _h, srv: _s, watchdog, architecture: _a, memoryMiB: _m, ...rest } = game;
   return {

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { INSTANCE_TYPES, memoryForGameMiB } from './instance-types';
+import { isMinecraftJava } from './minecraft-java';
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -162,8 +163,7 @@ export const gameSchema = z.strictObject({
   }
   const probe = game.watchdog?.probe;
   if (!probe) return;
-  const minecraftJava = (probe.type === 'query' && probe.game === 'minecraft') || /(^|\/)minecraft-server(:|@|$)/.test(String(game.image));
-  if (Array.isArray(game.wakeOn) && game.wakeOn.includes('SRV') && !game.srv && !minecraftJava) {
+  if (Array.isArray(game.wakeOn) && game.wakeOn.includes('SRV') && !game.srv && !isMinecraftJava({ image: game.image, probe, ports })) {
     ctx.addIssue({ code: 'custom', path: ['wakeOn'], message: 'SRV wakes the server only when the game has an SRV record; add srv: {service: ..., protocol: ...}' });
   }
   if (probe.type === 'query' && probe.port !== undefined && !ports.some((p) => p.port === probe.port)) {

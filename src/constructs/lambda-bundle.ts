@@ -43,12 +43,17 @@ function filesUnder(dir: string): string[] {
  * workers, the next `cdktf synth`) reuse a zip with the same key instead of
  * bundling again.
  */
+let cachedKey: string | undefined;
+
 function sourceKey(): string {
+  // Once per process: every function shares it, and reading the sources five times buys nothing.
+  if (cachedKey) return cachedKey;
   const hash = createHash('sha256').update(esbuildVersion);
   for (const file of [...filesUnder(LAMBDAS_DIR), LOCKFILE]) {
     hash.update(relative(ROOT, file)).update('\0').update(existsSync(file) ? readFileSync(file) : '').update('\0');
   }
-  return hash.digest('hex').slice(0, 16);
+  cachedKey = hash.digest('hex').slice(0, 16);
+  return cachedKey;
 }
 
 /** Bundles and zips one function, in memory, always from scratch. */

@@ -24,3 +24,19 @@ describe('dry run', () => {
     await expect(client.send(new PublishCommand({ TopicArn: 'arn:aws:sns:eu-west-1:123456789012:t', Message: 'hello' }))).rejects.toThrow();
   });
 });
+
+describe('lazyClient', () => {
+  it('makes the client once, on first use, with the shared retry budget', async () => {
+    const { lazyClient, MAX_ATTEMPTS } = await import('../../../src/lambdas/shared/aws-clients');
+    const made: { maxAttempts: number }[] = [];
+    const client = lazyClient((config) => {
+      made.push(config);
+      return new SNSClient({ ...config, region: 'eu-west-1' });
+    });
+    expect(made).toEqual([]);
+    const first = client();
+    expect(client()).toBe(first);
+    expect(made).toEqual([{ maxAttempts: MAX_ATTEMPTS }]);
+    expect(MAX_ATTEMPTS).toBe(5);
+  });
+});

@@ -8,21 +8,15 @@ import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeTasksCommand, ECSClient, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { withDryRun } from '../shared/aws-clients';
+import { lazyClient } from '../shared/aws-clients';
 import { step } from '../shared/steps';
 import type { Alert, StoppedTask } from './logic';
 
-let autoScaling: AutoScalingClient | undefined;
-let ec2: EC2Client | undefined;
-let ecs: ECSClient | undefined;
-let sns: SNSClient | undefined;
-let ssm: SSMClient | undefined;
-
-const autoScalingClient = (): AutoScalingClient => (autoScaling ??= withDryRun(new AutoScalingClient({})));
-const ec2Client = (): EC2Client => (ec2 ??= withDryRun(new EC2Client({})));
-const ecsClient = (): ECSClient => (ecs ??= withDryRun(new ECSClient({})));
-const snsClient = (): SNSClient => (sns ??= withDryRun(new SNSClient({})));
-const ssmClient = (): SSMClient => (ssm ??= withDryRun(new SSMClient({})));
+const autoScalingClient = lazyClient((c) => new AutoScalingClient(c));
+const ec2Client = lazyClient((c) => new EC2Client(c));
+const ecsClient = lazyClient((c) => new ECSClient(c));
+const snsClient = lazyClient((c) => new SNSClient(c));
+const ssmClient = lazyClient((c) => new SSMClient(c));
 
 export interface GroupCapacity {
   readonly desiredCapacity: number;

@@ -10,25 +10,17 @@ import { DisableRuleCommand, EnableRuleCommand, EventBridgeClient } from '@aws-s
 import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { withDryRun } from '../shared/aws-clients';
+import { lazyClient } from '../shared/aws-clients';
 import type { RuntimeGame, WatchdogState } from '../shared/runtime-config';
 import type { HookPorts, InstanceFacts } from './ports';
 
-/** Throttled calls are retried with backoff by the SDK up to this many attempts. */
-export const AWS_CLIENT_CONFIG = { maxAttempts: 5 } as const;
-
-function lazy<T>(create: () => T): () => T {
-  let value: T | undefined;
-  return () => (value ??= create());
-}
-
-const autoScaling = lazy(() => withDryRun(new AutoScalingClient(AWS_CLIENT_CONFIG)));
-const ec2 = lazy(() => withDryRun(new EC2Client(AWS_CLIENT_CONFIG)));
-const ecs = lazy(() => withDryRun(new ECSClient(AWS_CLIENT_CONFIG)));
-const eventBridge = lazy(() => withDryRun(new EventBridgeClient(AWS_CLIENT_CONFIG)));
-const route53 = lazy(() => withDryRun(new Route53Client(AWS_CLIENT_CONFIG)));
-const sns = lazy(() => withDryRun(new SNSClient(AWS_CLIENT_CONFIG)));
-const ssm = lazy(() => withDryRun(new SSMClient(AWS_CLIENT_CONFIG)));
+const autoScaling = lazyClient((c) => new AutoScalingClient(c));
+const ec2 = lazyClient((c) => new EC2Client(c));
+const ecs = lazyClient((c) => new ECSClient(c));
+const eventBridge = lazyClient((c) => new EventBridgeClient(c));
+const route53 = lazyClient((c) => new Route53Client(c));
+const sns = lazyClient((c) => new SNSClient(c));
+const ssm = lazyClient((c) => new SSMClient(c));
 
 function errorName(e: unknown): string | undefined {
   return e instanceof Error ? e.name : undefined;

@@ -1,10 +1,9 @@
 /** The notifier's one AWS read. The client is created on first use and wrapped for `--dry-run`. */
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { withDryRun } from '../shared/aws-clients';
+import { lazyClient } from '../shared/aws-clients';
 import { step } from '../shared/steps';
 
-let ssm: SSMClient | undefined;
-const ssmClient = (): SSMClient => (ssm ??= withDryRun(new SSMClient({})));
+const ssmClient = lazyClient((c) => new SSMClient(c));
 
 /** The decrypted value; undefined (and logged by the caller) when the parameter does not exist. */
 export async function readSecureParameter(name: string): Promise<string | undefined> {

@@ -27,3 +27,21 @@ export function withDryRun<C extends { middlewareStack: MiddlewareStack<any, any
   );
   return client;
 }
+
+/**
+ * SDK attempts per call (the default is 3): five attempts with the SDK's
+ * backoff ride out a throttling burst; what still fails makes the function
+ * fail, so Lambda (or the next scheduled run, or the failsafe) tries again.
+ */
+export const MAX_ATTEMPTS = 5;
+
+/**
+ * A client made on first use and kept for the life of the Lambda container,
+ * so importing a handler needs no environment; retries and `--dry-run` applied.
+ */
+// `any`: see withDryRun.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function lazyClient<C extends { middlewareStack: MiddlewareStack<any, any> }>(create: (config: { maxAttempts: number }) => C): () => C {
+  let client: C | undefined;
+  return () => (client ??= withDryRun(create({ maxAttempts: MAX_ATTEMPTS })));
+}

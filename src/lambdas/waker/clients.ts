@@ -5,14 +5,11 @@
  */
 import { AutoScalingClient, type AutoScalingClientConfig } from '@aws-sdk/client-auto-scaling';
 import { SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
-import { withDryRun } from '../shared/aws-clients';
+import { MAX_ATTEMPTS, withDryRun } from '../shared/aws-clients';
 
-/**
- * SDK attempts per call (the default is 3). Auto Scaling throttles per
- * account and region; five attempts with the SDK's backoff ride out a burst,
- * and a call that still fails makes the handler fail so Lambda retries the batch.
- */
-export const MAX_ATTEMPTS = 5;
+// The waker talks to another region than its own, so its clients are made per region
+// rather than by lazyClient; the same attempts and dry-run apply.
+export { MAX_ATTEMPTS };
 
 /** The Auto Scaling client for the game region: the waker's one cross-region call. */
 export function createAutoScalingClient(region: string, overrides: Partial<AutoScalingClientConfig> = {}): AutoScalingClient {

@@ -10,24 +10,12 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { withDryRun } from '../shared/aws-clients';
+import { lazyClient } from '../shared/aws-clients';
 
-/**
- * SDK attempts per call (the default is 3): five attempts with the SDK's
- * backoff ride out a throttling burst; a call that still fails fails the run,
- * and three failed runs in a row trigger the failsafe.
- */
-export const MAX_ATTEMPTS = 5;
-
-function lazy<T>(create: () => T): () => T {
-  let client: T | undefined;
-  return () => (client ??= create());
-}
-
-export const autoScaling = lazy(() => withDryRun(new AutoScalingClient({ maxAttempts: MAX_ATTEMPTS })));
-export const ec2 = lazy(() => withDryRun(new EC2Client({ maxAttempts: MAX_ATTEMPTS })));
-export const ecs = lazy(() => withDryRun(new ECSClient({ maxAttempts: MAX_ATTEMPTS })));
-export const ssm = lazy(() => withDryRun(new SSMClient({ maxAttempts: MAX_ATTEMPTS })));
-export const cloudWatch = lazy(() => withDryRun(new CloudWatchClient({ maxAttempts: MAX_ATTEMPTS })));
-export const eventBridge = lazy(() => withDryRun(new EventBridgeClient({ maxAttempts: MAX_ATTEMPTS })));
-export const sns = lazy(() => withDryRun(new SNSClient({ maxAttempts: MAX_ATTEMPTS })));
+export const autoScaling = lazyClient((c) => new AutoScalingClient(c));
+export const ec2 = lazyClient((c) => new EC2Client(c));
+export const ecs = lazyClient((c) => new ECSClient(c));
+export const ssm = lazyClient((c) => new SSMClient(c));
+export const cloudWatch = lazyClient((c) => new CloudWatchClient(c));
+export const eventBridge = lazyClient((c) => new EventBridgeClient(c));
+export const sns = lazyClient((c) => new SNSClient(c));
