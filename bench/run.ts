@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config/load';
-import { bundleLambda } from '../src/constructs/lambda-bundle';
+import { bundleLambda } from '../src/constructs/support/lambda-bundle';
 
 const ROOT = join(__dirname, '..');
 

@@ -16,7 +16,7 @@ import type { CloudWatchLogsEvent } from 'aws-lambda';
 import { createHandler } from '../../src/lambdas/instance-hook/handler';
 import type { HookOutcome } from '../../src/lambdas/instance-hook/flows';
 import type { HookMetricName } from '../../src/lambdas/instance-hook/ports';
-import { PLACEHOLDER_IPV4, RECORD_TTL_SECONDS, type RuntimeGame, type WakeTarget, type WatchdogState } from '../../src/lambdas/shared/runtime-config';
+import { PLACEHOLDER_IPV4, RECORD_TTL_SECONDS, type RuntimeGame, type WakeTarget, type WatchdogState } from '../../src/runtime/contract';
 import { handler as wakerHandler } from '../../src/lambdas/waker/handler';
 import { encodeLogsPayload } from '../../src/lambdas/waker/logic';
 import { WakeDeferredError } from '../../src/lambdas/waker/retry';

@@ -2,8 +2,8 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Config } from '../config/resolve';
-import { defaultTags } from '../constructs/naming';
-import { StateBucket } from '../constructs/state-bucket';
+import { defaultTags } from '../constructs/support/naming';
+import { StateBucket } from '../constructs/shared/state-bucket';
 
 export const BOOTSTRAP_STACK = 'bootstrap';
 

@@ -1,14 +1,14 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Config } from '../config/resolve';
-import { Alerts } from '../constructs/alerts';
-import { AwsProviders } from '../constructs/aws-providers';
-import { DiscordNotifier } from '../constructs/discord-notifier';
-import { DnsWake } from '../constructs/dns-wake';
-import { Game } from '../constructs/game';
-import type { GameStorage } from '../constructs/game-storage';
-import { HostedZone } from '../constructs/hosted-zone';
-import { Network } from '../constructs/network';
+import { Alerts } from '../constructs/shared/alerts';
+import { AwsProviders } from '../constructs/shared/aws-providers';
+import { DiscordNotifier } from '../constructs/shared/discord-notifier';
+import { DnsWake } from '../constructs/wake/dns-wake';
+import { Game } from '../constructs/game/game';
+import type { GameStorage } from '../constructs/game/storage';
+import { HostedZone } from '../constructs/shared/hosted-zone';
+import { Network } from '../constructs/shared/network';
 import { useS3State } from './s3-state';
 
 export const MAIN_STACK = 'gamemanagement';

@@ -3,8 +3,8 @@ import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ReleasedWorld } from '../config/kept-worlds';
 import type { Config } from '../config/resolve';
-import { GameStorage, worldAddress } from '../constructs/game-storage';
-import { defaultTags } from '../constructs/naming';
+import { GameStorage, worldAddress } from '../constructs/game/storage';
+import { defaultTags } from '../constructs/support/naming';
 import { useS3State } from './s3-state';
 
 export const WORLDS_STACK = 'gamemanagement-worlds';

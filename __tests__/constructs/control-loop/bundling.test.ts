@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { bundleLambda, buildLambdaZip, type LambdaBundle } from '../../../src/constructs/lambda-bundle';
+import { bundleLambda, buildLambdaZip, type LambdaBundle } from '../../../src/constructs/support/lambda-bundle';
 import { ENTRIES } from './support/expected-calls';
 import { REPO_ROOT, THREE_GAMES, resources, synthMain, type MainStackJson, type SynthResult } from './support/synth';
 
@@ -60,7 +60,7 @@ describe('bundles made by another process', () => {
   it('have the same sha256 for every function', () => {
     const script = [
       "const { createHash } = require('node:crypto');",
-      "const { buildLambdaZip } = require('./src/constructs/lambda-bundle');",
+      "const { buildLambdaZip } = require('./src/constructs/support/lambda-bundle');",
       `const entries = ${JSON.stringify(ENTRIES)};`,
       "process.stdout.write(JSON.stringify(Object.fromEntries(entries.map((e) => [e, createHash('sha256').update(buildLambdaZip(e)).digest('base64')]))));",
     ].join('\n');

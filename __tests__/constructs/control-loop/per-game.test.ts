@@ -5,7 +5,7 @@
  * the max-hours alarm.
  */
 import { readFileSync } from 'node:fs';
-import { COUNT_CONNECTIONS_SCRIPT } from '../../../src/constructs/connections-document';
+import { COUNT_CONNECTIONS_SCRIPT } from '../../../src/constructs/game/connections-document';
 import { portsArgument } from '../../../src/lambdas/watchdog/probes/connections';
 import { THREE_GAMES, byName, only, ref, resources, synthMain, type Body, type Named, type SynthResult } from './support/synth';
 

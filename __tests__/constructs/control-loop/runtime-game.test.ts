@@ -2,7 +2,7 @@
  * `GM_GAME`, the runtime contract of each game's functions, names the very
  * resources the stack creates for that game.
  */
-import type { RuntimeGame } from '../../../src/lambdas/shared/runtime-config';
+import type { RuntimeGame } from '../../../src/runtime/contract';
 import { checkRuntimeGame } from '../../../src/lambdas/instance-hook/runtime-game';
 import { THREE_GAMES, byName, ref, resources, synthMain, type SynthResult } from './support/synth';
 

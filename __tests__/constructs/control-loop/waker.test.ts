@@ -2,7 +2,7 @@
  * The DNS wake path: Route53 query logs (us-east-1 only) → one subscription
  * filter → one waker, which raises the game's group in the game region.
  */
-import type { WakeTarget } from '../../../src/lambdas/shared/runtime-config';
+import type { WakeTarget } from '../../../src/runtime/contract';
 import { parseWakeTargets } from '../../../src/lambdas/waker/logic';
 import { functionStatements, inlinePoliciesOf, resourcesFor, roleOf } from './support/iam';
 import {

@@ -11,7 +11,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../src/lambdas/failsafe/handler';
 import { logger } from '../../../src/lambdas/failsafe/telemetry';
-import type { RuntimeGame, WatchdogState } from '../../../src/lambdas/shared/runtime-config';
+import type { RuntimeGame, WatchdogState } from '../../../src/runtime/contract';
 
 const GAME: RuntimeGame = {
   id: 'mc',

@@ -1,4 +1,4 @@
-import type { WatchdogState } from '../../../src/lambdas/shared/runtime-config';
+import type { WatchdogState } from '../../../src/runtime/contract';
 import {
   crashLoop,
   crashLoopAlert,

@@ -1,5 +1,5 @@
 /** Events and configuration shared by the instance-hook tests. */
-import type { RuntimeGame } from '../../../src/lambdas/shared/runtime-config';
+import type { RuntimeGame } from '../../../src/runtime/contract';
 import type { Clock } from '../../../src/lambdas/instance-hook/ports';
 
 export const GAME: RuntimeGame = {

@@ -15,7 +15,7 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/cl
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler } from '../../../src/lambdas/instance-hook/handler';
 import type { HookMetricName } from '../../../src/lambdas/instance-hook/ports';
-import type { RuntimeGame } from '../../../src/lambdas/shared/runtime-config';
+import type { RuntimeGame } from '../../../src/runtime/contract';
 import { EVENT_TIME, GAME, awsError, fakeClock, lifecycleEvent, spotEvent } from './fixtures';
 
 const autoScaling = mockClient(AutoScalingClient);

@@ -1,5 +1,5 @@
 import type { CloudWatchLogsEvent } from 'aws-lambda';
-import type { WakeTarget } from '../../../src/lambdas/shared/runtime-config';
+import type { WakeTarget } from '../../../src/runtime/contract';
 import { encodeLogsPayload } from '../../../src/lambdas/waker/logic';
 
 export const MINECRAFT: WakeTarget = {

@@ -11,7 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../src/lambdas/waker/handler';
 import { WakeDeferredError } from '../../../src/lambdas/waker/retry';
 import { logger } from '../../../src/lambdas/waker/telemetry';
-import type { WakeTarget } from '../../../src/lambdas/shared/runtime-config';
+import type { WakeTarget } from '../../../src/runtime/contract';
 import { MINECRAFT, VALHEIM, logsEvent, queryLine } from './fixtures';
 
 const autoScaling = mockClient(AutoScalingClient);

@@ -6,7 +6,7 @@ import { DisableRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbrid
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCommandInvocationCommand, GetParameterCommand, PutParameterCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { RuntimeGame } from '../../../src/lambdas/shared/runtime-config';
+import type { RuntimeGame } from '../../../src/runtime/contract';
 import { handler } from '../../../src/lambdas/watchdog/handler';
 import { logger, metrics } from '../../../src/lambdas/watchdog/telemetry';
 import type { WatchdogRecord } from '../../../src/lambdas/watchdog/watchdog-record';

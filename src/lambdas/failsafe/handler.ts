@@ -9,7 +9,7 @@
  * Lambda retries the asynchronous event; every path is safe to repeat because
  * a group already at 0 is left alone and not announced again.
  */
-import { readJsonEnv, requireEnv, type RuntimeGame } from '../shared/runtime-config';
+import { readJsonEnv, requireEnv, type RuntimeGame } from '../../runtime/contract';
 import { describeGroup, listStoppedTasks, newestLaunchTime, publishAlert, readParameter, stopGroup } from './aws';
 import { classifyEvent, stoppedTaskFromDetail, type EcsTaskStateChangeDetail, type WatchdogFailureRecord } from './events';
 import {

@@ -3,7 +3,7 @@
  * crash-looping, how long has the watchdog been silent. The handler feeds
  * them plain data read from ECS, SSM and Auto Scaling.
  */
-import type { WatchdogState } from '../shared/runtime-config';
+import type { WatchdogState } from '../../runtime/contract';
 
 /** The watchdog runs every minute; this many minutes without a completed run stops the game. */
 export const WATCHDOG_FAILING_MINUTES = 3;

@@ -11,7 +11,7 @@ import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { lazyClient } from '../shared/aws-clients';
-import type { RuntimeGame, WatchdogState } from '../shared/runtime-config';
+import type { RuntimeGame, WatchdogState } from '../../runtime/contract';
 import type { HookPorts, InstanceFacts } from './ports';
 
 const autoScaling = lazyClient((c) => new AutoScalingClient(c));

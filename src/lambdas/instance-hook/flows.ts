@@ -3,7 +3,7 @@
  * interfaces. Every step is safe to repeat: events arrive at least once and
  * out of order.
  */
-import { PLACEHOLDER_IPV4, PLACEHOLDER_IPV6, RECORD_TTL_SECONDS, type RuntimeGame, type WatchdogState } from '../shared/runtime-config';
+import { PLACEHOLDER_IPV4, PLACEHOLDER_IPV6, RECORD_TTL_SECONDS, type RuntimeGame, type WatchdogState } from '../../runtime/contract';
 import { step } from '../shared/steps';
 import {
   isServingInGroup,

@@ -9,7 +9,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { readJsonEnv, requireEnv, type RuntimeGame } from '../shared/runtime-config';
+import { readJsonEnv, requireEnv, type RuntimeGame } from '../../runtime/contract';
 import { awsPorts } from './aws-ports';
 import { runDecision, type HookOutcome } from './flows';
 import { classify } from './logic';

@@ -4,7 +4,7 @@
  * to word the notices. No AWS calls here.
  */
 import type { ChangeBatch } from '@aws-sdk/client-route-53';
-import type { RuntimeGame } from '../shared/runtime-config';
+import type { RuntimeGame } from '../../runtime/contract';
 
 /** The lifecycle action an Auto Scaling event asks us to complete. */
 export interface LifecycleAction {

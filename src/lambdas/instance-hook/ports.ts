@@ -4,7 +4,7 @@
  * one read, so the flows stay readable and the calls stay easy to assert.
  */
 import type { ChangeBatch } from '@aws-sdk/client-route-53';
-import type { WatchdogState } from '../shared/runtime-config';
+import type { WatchdogState } from '../../runtime/contract';
 import type { GroupInstance, LifecycleAction } from './logic';
 
 export interface InstanceFacts {

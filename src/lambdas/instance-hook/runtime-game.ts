@@ -1,5 +1,5 @@
 /** Checks the game configuration the function receives in `GM_GAME`. */
-import type { RuntimeGame } from '../shared/runtime-config';
+import type { RuntimeGame } from '../../runtime/contract';
 
 const REQUIRED_STRINGS = [
   'id',

@@ -7,7 +7,7 @@
  * subscription already carries the same alert.
  */
 import type { SNSEvent } from 'aws-lambda';
-import { requireEnv } from '../shared/runtime-config';
+import { requireEnv } from '../../runtime/contract';
 import { step } from '../shared/steps';
 import { readSecureParameter } from './aws';
 import { postToDiscord } from './discord';

@@ -1,6 +1,6 @@
 /** The waker's environment, read and checked in one place. */
-import type { WakeTarget } from '../shared/runtime-config';
-import { readJsonEnv, requireEnv } from '../shared/runtime-config';
+import type { WakeTarget } from '../../runtime/contract';
+import { readJsonEnv, requireEnv } from '../../runtime/contract';
 import { parseWakeTargets, regionFromArn } from './logic';
 
 export interface WakerConfig {

@@ -6,7 +6,7 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { CloudWatchLogsDecodedData } from 'aws-lambda';
-import type { WakeTarget } from '../shared/runtime-config';
+import type { WakeTarget } from '../../runtime/contract';
 
 // ---------------------------------------------------------------- payload
 

@@ -12,7 +12,7 @@ import { SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
 import { DisableRuleCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetParameterCommand, ParameterType, PutParameterCommand } from '@aws-sdk/client-ssm';
-import { readJsonEnv, requireEnv, type RuntimeGame } from '../shared/runtime-config';
+import { readJsonEnv, requireEnv, type RuntimeGame } from '../../runtime/contract';
 import { step } from '../shared/steps';
 import * as clients from './clients';
 import { gameContainerRunning } from './game-container';

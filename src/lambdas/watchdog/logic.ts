@@ -4,7 +4,7 @@
  * comes in through `WatchdogPorts`, so this file holds the order of things
  * and nothing about SDKs.
  */
-import type { RuntimeGame } from '../shared/runtime-config';
+import type { RuntimeGame } from '../../runtime/contract';
 import { decide, type Action } from './decide';
 import type { GameInstance, GroupView } from './instance';
 import { notificationsFor, type Notification } from './messages';

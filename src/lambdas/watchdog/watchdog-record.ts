@@ -4,7 +4,7 @@
  * reads. Other readers (instance hook, failsafe) ignore the extra fields, and
  * a state written without them (by the instance hook at launch) is valid.
  */
-import type { WatchdogState } from '../shared/runtime-config';
+import type { WatchdogState } from '../../runtime/contract';
 
 export type StopReason = 'idle' | 'never-ready' | 'max-hours' | 'unreachable';
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
-import { LAMBDAS_DIR } from '../../../../src/constructs/lambda-bundle';
+import { LAMBDAS_DIR } from '../../../../src/constructs/support/lambda-bundle';
 import { REPO_ROOT } from './synth';
 
 /** IAM service prefix of each AWS SDK v3 client package the functions use. */

@@ -1,7 +1,7 @@
 /** Runs the probe the game is configured with against its instance. */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import type { RuntimeGame } from '../../shared/runtime-config';
+import type { RuntimeGame } from '../../../runtime/contract';
 import type { GameInstance } from '../instance';
 import { probeByConnections, DEFAULT_POLL, type PollOptions } from './connections';
 import type { ProbeResult } from './probe-result';
