@@ -15,7 +15,7 @@ import {
   type HookDecision,
   type LifecycleAction,
 } from './logic';
-import { pollUntil } from './poll';
+import { pollUntil } from '../shared/poll';
 import type { Clock, HookLog, HookMetrics, HookPorts, HookTiming, InstanceFacts } from './ports';
 
 export interface FlowContext {

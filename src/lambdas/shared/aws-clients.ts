@@ -36,12 +36,40 @@ export function withDryRun<C extends { middlewareStack: MiddlewareStack<any, any
 export const MAX_ATTEMPTS = 5;
 
 /**
- * A client made on first use and kept for the life of the Lambda container,
- * so importing a handler needs no environment; retries and `--dry-run` applied.
+ * How long one HTTP attempt may take before the SDK gives up on it and
+ * retries: a call that hangs must fail inside the function's own timeout,
+ * visibly, rather than let Lambda kill the invocation mid-step.
+ */
+export const REQUEST_TIMEOUT_MS = 10_000;
+export const CONNECTION_TIMEOUT_MS = 3_000;
+
+export interface ClientConfig {
+  readonly maxAttempts: number;
+  readonly region?: string;
+  readonly requestHandler: { readonly requestTimeout: number; readonly connectionTimeout: number };
+}
+
+/**
+ * Clients made on first use and kept for the life of the Lambda container,
+ * one per region (the function's own when none is given), so importing a
+ * handler needs no environment; attempts, timeouts and `--dry-run` applied.
  */
 // `any`: see withDryRun.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function lazyClient<C extends { middlewareStack: MiddlewareStack<any, any> }>(create: (config: { maxAttempts: number }) => C): () => C {
-  let client: C | undefined;
-  return () => (client ??= withDryRun(create({ maxAttempts: MAX_ATTEMPTS })));
+export function lazyClient<C extends { middlewareStack: MiddlewareStack<any, any> }>(create: (config: ClientConfig) => C): (region?: string) => C {
+  const clients = new Map<string, C>();
+  return (region) => {
+    let client = clients.get(region ?? '');
+    if (!client) {
+      client = withDryRun(
+        create({
+          maxAttempts: MAX_ATTEMPTS,
+          ...(region ? { region } : {}),
+          requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: CONNECTION_TIMEOUT_MS },
+        }),
+      );
+      clients.set(region ?? '', client);
+    }
+    return client;
+  };
 }

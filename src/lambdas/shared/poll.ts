@@ -1,20 +1,15 @@
-/** Bounded polling with an injectable clock. */
-import type { Clock } from './ports';
+/** Time, injectable so tests never sleep, and bounded polling on it. */
+import { isTransientError } from './transient';
 
-/** Errors worth one more poll: the SDK already retried them and the wait has time left. */
-const TRANSIENT_ERROR_NAMES: ReadonlySet<string> = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'RequestLimitExceeded',
-  'TooManyRequestsException',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'InternalError',
-]);
-
-export function isTransientError(e: unknown): boolean {
-  return e instanceof Error && TRANSIENT_ERROR_NAMES.has(e.name);
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
 }
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
 
 export interface PollOptions {
   readonly clock: Clock;

@@ -1,6 +1,6 @@
-import { pollUntil } from '../../../src/lambdas/instance-hook/poll';
+import { pollUntil } from '../../../src/lambdas/shared/poll';
 import type { Clock } from '../../../src/lambdas/instance-hook/ports';
-import { awsError, fakeClock } from './fixtures';
+import { awsError, fakeClock } from '../instance-hook/fixtures';
 
 describe('pollUntil', () => {
   it('returns as soon as the value is done, without sleeping', async () => {
