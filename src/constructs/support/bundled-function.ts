@@ -6,7 +6,7 @@ import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { assumeRolePolicy, policyDocument, Statement } from './iam-document';
-import { bundleLambda, LAMBDA_RUNTIME } from './lambda-bundle';
+import { bundleLambda, LAMBDA_RUNTIME, type ExtraFiles } from './lambda-bundle';
 
 export interface BundledFunctionProps {
   /** Folder under src/lambdas/ whose handler.ts is the function. */
@@ -24,6 +24,8 @@ export interface BundledFunctionProps {
   readonly memoryMiB?: number;
   /** Days of logs kept. Default 14. */
   readonly logRetentionDays?: number;
+  /** Files packed beside the code (read at cold start). Default none. */
+  readonly extraFiles?: ExtraFiles;
   /** Provider for functions outside the game region (the waker lives in us-east-1). Default: the stack's default. */
   readonly provider?: AwsProvider;
 }
@@ -43,7 +45,7 @@ export class BundledFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
-    const bundle = bundleLambda(props.entry);
+    const bundle = bundleLambda(props.entry, props.extraFiles);
     const asset = new TerraformAsset(this, 'code', { path: bundle.zipPath, type: AssetType.FILE });
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       provider: props.provider,

@@ -58,8 +58,8 @@ function sourceKey(): string {
   return cachedKey;
 }
 
-/** Bundles and zips one function, in memory, always from scratch. */
-export function buildLambdaZip(name: string): Uint8Array {
+/** Bundles one function's code (index.js), in memory, always from scratch. */
+export function buildLambdaCode(name: string): Uint8Array {
   const entry = join(LAMBDAS_DIR, name, 'handler.ts');
   if (!existsSync(entry)) throw new Error(`no function "${name}": expected ${entry} exporting handler`);
   const result = buildSync({
@@ -76,25 +76,51 @@ export function buildLambdaZip(name: string): Uint8Array {
     logLevel: 'error',
     loader: { '.sh': 'text' },
   });
-  const code = result.outputFiles[0]!.contents;
-  return zipSync({ 'index.js': [code, { mtime: ZIP_TIME, level: 9 }] });
+  return result.outputFiles[0]!.contents;
 }
 
-export function bundleLambda(name: string): LambdaBundle {
-  const cached = cache.get(name);
+/**
+ * Files packed beside index.js, by name: data a function reads at cold start
+ * that does not belong in its environment (the waker's routing table).
+ */
+export type ExtraFiles = Readonly<Record<string, string>>;
+
+function zipOf(code: Uint8Array, extraFiles: ExtraFiles): Uint8Array {
+  const entries: Record<string, [Uint8Array, { mtime: Date; level: 9 }]> = { 'index.js': [code, { mtime: ZIP_TIME, level: 9 }] };
+  for (const name of Object.keys(extraFiles).sort()) {
+    if (name === 'index.js' || name.includes('/')) throw new Error(`extra file name "${name}" must be a plain file name other than index.js`);
+    entries[name] = [new TextEncoder().encode(extraFiles[name]), { mtime: ZIP_TIME, level: 9 }];
+  }
+  return zipSync(entries);
+}
+
+/** Bundles and zips one function, in memory, always from scratch. */
+export function buildLambdaZip(name: string, extraFiles: ExtraFiles = {}): Uint8Array {
+  return zipOf(buildLambdaCode(name), extraFiles);
+}
+
+/** Writes aside and renames: a parallel synth never reads half a file. */
+function writeAtomically(path: string, bytes: Uint8Array): void {
+  const partial = `${path}.${process.pid}.partial`;
+  writeFileSync(partial, bytes);
+  renameSync(partial, path);
+}
+
+export function bundleLambda(name: string, extraFiles: ExtraFiles = {}): LambdaBundle {
+  const extrasKey = Object.keys(extraFiles).length === 0
+    ? ''
+    : `-${createHash('sha256').update(JSON.stringify(Object.entries(extraFiles).sort(([a], [b]) => a.localeCompare(b)))).digest('hex').slice(0, 12)}`;
+  const cacheKey = `${name}${extrasKey}`;
+  const cached = cache.get(cacheKey);
   if (cached) return cached;
   const dir = join(BUILD_DIR, name);
-  const zipPath = join(dir, `function-${sourceKey()}.zip`);
-  if (!existsSync(zipPath)) {
-    const zip = buildLambdaZip(name);
-    mkdirSync(dir, { recursive: true });
-    // Written aside and renamed: a parallel synth never reads half a zip.
-    const partial = `${zipPath}.${process.pid}.partial`;
-    writeFileSync(partial, zip);
-    renameSync(partial, zipPath);
-  }
+  mkdirSync(dir, { recursive: true });
+  const codePath = join(dir, `index-${sourceKey()}.js`);
+  if (!existsSync(codePath)) writeAtomically(codePath, buildLambdaCode(name));
+  const zipPath = join(dir, `function-${sourceKey()}${extrasKey}.zip`);
+  if (!existsSync(zipPath)) writeAtomically(zipPath, zipOf(readFileSync(codePath), extraFiles));
   const zip = readFileSync(zipPath);
   const bundle = { zipPath, sha256: createHash('sha256').update(zip).digest('base64'), bytes: zip.byteLength };
-  cache.set(name, bundle);
+  cache.set(cacheKey, bundle);
   return bundle;
 }
