@@ -12,11 +12,15 @@ export interface GameManagementApp {
   readonly main: GameManagementStack;
 }
 
-/** Builds every stack of one configuration; `releasedWorlds` come from the kept-worlds lock. */
-export function buildApp(config: Config, outdir?: string, releasedWorlds: readonly ReleasedWorld[] = []): GameManagementApp {
+/**
+ * Builds every stack of one configuration; `releasedWorlds` come from the
+ * kept-worlds lock. A configuration AWS would refuse at apply (a function's
+ * environment past Lambda's limit) throws a ConfigError naming `configFile`.
+ */
+export function buildApp(config: Config, outdir?: string, releasedWorlds: readonly ReleasedWorld[] = [], configFile?: string): GameManagementApp {
   const app = new App({ outdir, skipValidation: false });
   const bootstrap = new BootstrapStack(app, config);
   const worlds = new WorldsStack(app, config, releasedWorlds);
-  const main = new GameManagementStack(app, config, worlds.storage);
+  const main = new GameManagementStack(app, config, worlds.storage, configFile);
   return { app, bootstrap, worlds, main };
 }

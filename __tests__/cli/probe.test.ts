@@ -45,6 +45,7 @@ describe('gm probe command line', () => {
     [['--host', 'mc.example.com', '--port', '25565', '--timeout', '0'], /--timeout must be between 1 and 600000/],
     [['--host', 'mc.example.com', '--port', '25565', 'extra'], /unexpected argument "extra"/],
     [['--hots', 'mc.example.com', '--port', '25565'], /Unknown option '--hots'/],
+    [['--type', 'palworld', '--host', 'mc.example.com', '--port', '8212'], /--type palworld: not a game whose query the probe speaks .*"connections" probe/],
   ])('exits 2 with the usage for %j', async (args, message) => {
     const { io, out, err } = captureIo();
     const status = await main(['probe', ...args], io);

@@ -1,24 +1,59 @@
 /**
- * One describe block per configuration file: synth it, then for each stack
- * `terraform init` from the local mirror, `validate` and `plan` offline, and
- * check the plan creates exactly what the stack declares — including every
- * piece of the control loop. One test file per configuration, so jest runs
- * them in parallel.
+ * One describe block per configuration: synth it once, then for each stack
+ * `terraform init` from the local mirror (the provider is linked, not
+ * copied), `validate` and `plan` offline, and check the plan creates exactly
+ * what the stack declares — including every piece of the control loop. One
+ * test file per configuration, so jest runs them in parallel.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../src/app';
 import { loadConfig } from '../../src/config/load';
-import { declaredResources, planStack, prepareStack } from './terraform';
+import type { Config } from '../../src/config/resolve';
+import { declaredResources, planStack, prepareStack, type PlanSummary } from './terraform';
 
 export const ROOT = join(__dirname, '..', '..');
 
-export function describePlans(configFile: string, stacks: readonly string[]): void {
-  describe(configFile, () => {
-    const config = loadConfig(join(ROOT, configFile), {});
+/** What the control loop must plan for a configuration: per game and once per zone. */
+export function expectControlLoop(plan: PlanSummary, config: Config): void {
+  const games = config.games.length;
+  const spotGames = config.games.filter((g) => g.spot).length;
+  const discord = config.alerts.discordWebhookParameter ? 1 : 0;
+  const emails = config.alerts.emails.length;
+  expect(plan.byType.aws_autoscaling_group).toBe(games);
+  expect(plan.byType.aws_ecs_service).toBe(games);
+  expect(plan.byType.aws_route53_query_log).toBe(1);
+  // One waker for the zone; per game an instance hook, a watchdog and a failsafe; a notifier only with Discord.
+  expect(plan.byType.aws_lambda_function).toBe(1 + 3 * games + discord);
+  expect(plan.byType.aws_cloudwatch_log_subscription_filter).toBe(1);
+  expect(plan.byType.aws_autoscaling_lifecycle_hook).toBe(2 * games);
+  // Per game: lifecycle actions, failed launches, the watchdog's schedule, stopped tasks; spot notices on spot.
+  expect(plan.byType.aws_cloudwatch_event_rule).toBe(4 * games + spotGames);
+  expect(plan.byType.aws_cloudwatch_event_target).toBe(4 * games + spotGames);
+  // The rules' permissions, the waker's from the query logs, the notifier's from both topics.
+  expect(plan.byType.aws_lambda_permission).toBe(1 + 4 * games + spotGames + 2 * discord);
+  // Every function but the notifier has a failure destination.
+  expect(plan.byType.aws_lambda_function_event_invoke_config).toBe(1 + 3 * games);
+  // Alerts (game region) and the waker's failures (us-east-1), each with every address and the notifier.
+  expect(plan.byType.aws_sns_topic).toBe(2);
+  expect(plan.byType.aws_sns_topic_subscription ?? 0).toBe(2 * emails + 2 * discord);
+  expect(plan.byType.aws_cloudwatch_metric_alarm).toBe(games);
+  expect(plan.byType.aws_ssm_document).toBe(games);
+  // The watchdog state only: sessions and pending wakes are created and deleted at run time.
+  expect(plan.byType.aws_ssm_parameter).toBe(games);
+}
+
+/**
+ * Synthesizes `loadConfiguration()` once (in `beforeAll`) and plans each of
+ * `stacks`. `label` names the describe block.
+ */
+export function describeConfigPlans(label: string, loadConfiguration: () => Config, stacks: readonly string[]): void {
+  describe(label, () => {
+    let config: Config;
     let stacksDir: string;
     beforeAll(() => {
+      config = loadConfiguration();
       const out = mkdtempSync(join(tmpdir(), 'gm-plan-'));
       buildApp(config, out).app.synth();
       stacksDir = join(out, 'stacks');
@@ -30,25 +65,7 @@ export function describePlans(configFile: string, stacks: readonly string[]): vo
       const plan = planStack(prepared);
       expect(plan.creates).toBe(declaredResources(prepared.json));
       expect(plan.creates).toBeGreaterThan(0);
-      const games = config.games.length;
-      if (stack === 'gamemanagement') {
-        expect(plan.byType.aws_autoscaling_group).toBe(games);
-        expect(plan.byType.aws_ecs_service).toBe(games);
-        expect(plan.byType.aws_route53_query_log).toBe(1);
-        // The control loop: one waker for the zone; per game an instance hook, a watchdog and a
-        // failsafe, their rules and permissions, and one alarm; a notifier only with Discord.
-        const spotGames = config.games.filter((g) => g.spot).length;
-        const discord = config.alerts.discordWebhookParameter ? 1 : 0;
-        expect(plan.byType.aws_lambda_function).toBe(1 + 3 * games + discord);
-        expect(plan.byType.aws_cloudwatch_log_subscription_filter).toBe(1);
-        expect(plan.byType.aws_autoscaling_lifecycle_hook).toBe(2 * games);
-        expect(plan.byType.aws_cloudwatch_event_rule).toBe(3 * games + spotGames);
-        expect(plan.byType.aws_cloudwatch_event_target).toBe(3 * games + spotGames);
-        expect(plan.byType.aws_lambda_permission).toBe(1 + 3 * games + spotGames + discord);
-        expect(plan.byType.aws_lambda_function_event_invoke_config).toBe(games + 1);
-        expect(plan.byType.aws_cloudwatch_metric_alarm).toBe(games);
-        expect(plan.byType.aws_ssm_document).toBe(games);
-      }
+      if (stack === 'gamemanagement') expectControlLoop(plan, config);
       if (stack === 'gamemanagement-worlds') {
         expect(plan.byType.aws_efs_file_system ?? 0).toBe(config.games.filter((g) => !g.existingFileSystemId).length);
       }
@@ -57,4 +74,9 @@ export function describePlans(configFile: string, stacks: readonly string[]): vo
       }
     });
   });
+}
+
+/** The plans of one configuration file of the repository (the examples and the shipped file). */
+export function describePlans(configFile: string, stacks: readonly string[]): void {
+  describeConfigPlans(configFile, () => loadConfig(join(ROOT, configFile), {}), stacks);
 }

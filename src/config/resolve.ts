@@ -3,7 +3,7 @@
  * applied and every derived value (full host name, architecture, task memory,
  * SRV record, probe port) computed once, here, instead of in each construct.
  */
-import type { RuntimeProbe } from '../runtime/contract';
+import type { RuntimeProbe } from '../runtime/game';
 import { isMinecraftJava } from './minecraft-java';
 import { INSTANCE_TYPES, memoryForGameMiB, Architecture } from './instance-types';
 import { ParsedConfig, ParsedGame } from './schema';

@@ -57,8 +57,9 @@ export function gameFunctionEnvironment(fn: GameFunction, game: RuntimeGame, top
 
 /** Checks an environment written at synth; see `gameFunctionEnvironment`. */
 export function checkedEnvironment(fn: FunctionName, env: Record<string, string>, owner: string): Record<string, string> {
-  // Tokens (unresolved ARNs) are checked by Terraform, not here.
-  const checkable = Object.fromEntries(Object.entries(env).map(([k, value]) => [k, value.includes('${') ? 'arn:token' : value]));
+  // Tokens (references Terraform resolves) are checked by Terraform, not here: a value that is one
+  // reference stands for an ARN; a reference inside a value (GM_GAME's hosted zone id) for a name.
+  const checkable = Object.fromEntries(Object.entries(env).map(([k, value]) => [k, /^\$\{[^}]*\}$/.test(value) ? 'arn:token' : value.replace(/\$\{[^}]*\}/g, 'token')]));
   const problems = envProblems(fn, checkable);
   if (problems.length > 0) throw new Error(`the ${fn} function of ${owner} would get an environment it refuses: ${problems.join('; ')}`);
   const bytes = Object.entries(env).reduce((sum, [k, value]) => sum + Buffer.byteLength(k) + Buffer.byteLength(value), 0);

@@ -66,14 +66,11 @@ export const GAME_FIELDS = {
     'stopTimeoutSeconds', 'spot',
   ],
   watchdog: [
-    'id', 'fqdn', 'asgName', 'clusterName', 'serviceName', 'watchdogRuleName', 'stateParameterName',
-    'sessionParameterName', 'connectionsDocumentName', 'ports', 'probe', 'idleMinutes', 'startupMinutes',
+    'id', 'fqdn', 'hostedZoneId', 'srvName', 'asgName', 'clusterName', 'serviceName', 'watchdogRuleName', 'stateParameterName',
+    'sessionParameterName', 'connectionsDocumentName', 'logGroupName', 'ports', 'probe', 'idleMinutes', 'startupMinutes',
     'maxHours', 'stopAfterMaxHours',
   ],
-  failsafe: [
-    'id', 'fqdn', 'asgName', 'clusterName', 'serviceName', 'watchdogRuleName', 'stateParameterName',
-    'sessionParameterName', 'spot',
-  ],
+  failsafe: ['id', 'fqdn', 'asgName', 'clusterName', 'serviceName', 'watchdogRuleName', 'stateParameterName'],
 } as const satisfies Record<string, readonly RuntimeGameKey[]>;
 
 export type GameFunction = keyof typeof GAME_FIELDS;

@@ -33,6 +33,10 @@ export const SessionSchema = v.object({
   onDemandFallback: v.optional(v.boolean()),
   /** ISO time the "stopped" notice of this session was published (so a retried stop does not send it twice). */
   stoppedNoticeAt: v.optional(isoTime),
+  /** Auto Scaling activities whose failed launch is counted in `launchFailures` (so a repeated event counts once). */
+  launchFailureActivities: v.optional(v.array(v.string())),
+  /** The instance whose spot interruption warning was announced (so a repeated warning is announced once). */
+  spotWarnedInstanceId: v.optional(v.string()),
 });
 export type Session = v.InferOutput<typeof SessionSchema>;
 

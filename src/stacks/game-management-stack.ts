@@ -1,11 +1,14 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { ConfigError } from '../config/config-error';
 import type { Config } from '../config/resolve';
 import { Alerts } from '../constructs/shared/alerts';
 import { AwsProviders } from '../constructs/shared/aws-providers';
 import { DiscordNotifier } from '../constructs/shared/discord-notifier';
 import { DnsWake } from '../constructs/wake/dns-wake';
+import { functionEnvironmentProblems } from '../constructs/game/function-environments';
 import { Game } from '../constructs/game/game';
+import { gameResourceNames, wakeRoute } from '../constructs/game/runtime-game';
 import type { GameStorage } from '../constructs/game/storage';
 import { HostedZone } from '../constructs/shared/hosted-zone';
 import { Network } from '../constructs/shared/network';
@@ -16,15 +19,23 @@ export const MAIN_STACK = 'gamemanagement';
 /** Days the game containers' logs are kept. */
 export const GAME_LOG_RETENTION_DAYS = 14;
 
-/** Shared network, DNS and alerts, and every game's host, container and records. */
+/**
+ * Shared network, DNS and alerts, and every game's host, container and records.
+ * What Lambda or IAM would refuse at apply fails here, before anything is
+ * built: a ConfigError naming each game (`configFile` names the file).
+ */
 export class GameManagementStack extends TerraformStack {
   readonly providers: AwsProviders;
   readonly network: Network;
   readonly zone: HostedZone;
   readonly alerts: Alerts;
   readonly games: ReadonlyMap<string, Game>;
+  readonly wake: DnsWake;
+  readonly discord?: DiscordNotifier;
 
-  constructor(scope: Construct, config: Config, worlds: ReadonlyMap<string, GameStorage>) {
+  constructor(scope: Construct, config: Config, worlds: ReadonlyMap<string, GameStorage>, configFile = 'the configuration') {
+    const problems = functionEnvironmentProblems(config);
+    if (problems.length > 0) throw new ConfigError(configFile, problems);
     super(scope, MAIN_STACK);
     useS3State(this, config, config.state.key);
     this.providers = new AwsProviders(this, 'aws', { region: config.region, prefix: config.name, tags: config.tags });
@@ -60,28 +71,23 @@ export class GameManagementStack extends TerraformStack {
     }
     this.games = games;
 
-    new DnsWake(this, 'wake', {
+    this.wake = new DnsWake(this, 'wake', {
       prefix: config.name,
       queryLogGroup: this.zone.queryLogGroup,
       usEast1: this.providers.usEast1,
       gameRegion: config.region,
       topicArn: this.alerts.topic.arn,
-      games: config.games.map((game) => ({
-        id: game.id,
-        fqdn: game.fqdn,
-        names: [game.fqdn, ...(game.srv ? [game.srv.name] : [])].map((n) => n.toLowerCase()),
-        wakeOn: game.wakeOn,
-        asgName: games.get(game.id)!.host.group.name,
-        asgArn: games.get(game.id)!.host.group.arn,
-      })),
+      alertEmails: config.alerts.emails,
+      routes: config.games.map((game) => wakeRoute(game, gameResourceNames(config.name, game.id))),
     });
     if (config.alerts.discordWebhookParameter) {
-      new DiscordNotifier(this, 'discord', {
+      this.discord = new DiscordNotifier(this, 'discord', {
         prefix: config.name,
         region: config.region,
         topic: this.alerts.topic,
         webhookParameterName: config.alerts.discordWebhookParameter,
       });
+      this.discord.subscribeTo('waker-failures', this.wake.failures, this.providers.usEast1);
     }
   }
 }

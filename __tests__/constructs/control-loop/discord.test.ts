@@ -22,18 +22,22 @@ describe('with alerts.discordWebhookParameter', () => {
     synth = synthMain(THREE_GAMES);
   });
 
-  it('subscribes the notifier to the alerts topic, which alone may invoke it', () => {
+  it('subscribes the notifier to the alerts topic and the waker\'s failures, which alone may invoke it', () => {
     const notifier = byName(synth.json, 'aws_lambda_function', 'gm-discord');
-    const topic = byName(synth.json, 'aws_sns_topic', 'gm-alerts');
-    const subscription = only(synth.json, 'aws_sns_topic_subscription', (b) => b.protocol === 'lambda');
-    expect(subscription.body).toMatchObject({ topic_arn: ref('aws_sns_topic', topic, 'arn'), endpoint: ref('aws_lambda_function', notifier, 'arn') });
-    const permission = only(synth.json, 'aws_lambda_permission', (b) => b.principal === 'sns.amazonaws.com');
-    expect(permission.body).toMatchObject({
-      action: 'lambda:InvokeFunction',
-      function_name: ref('aws_lambda_function', notifier, 'function_name'),
-      source_arn: ref('aws_sns_topic', topic, 'arn'),
-    });
-    expect(subscription.body.depends_on).toContain(`aws_lambda_permission.${permission.name}`);
+    const topics = [byName(synth.json, 'aws_sns_topic', 'gm-alerts'), byName(synth.json, 'aws_sns_topic', 'gm-waker-failures')];
+    const subscriptions = resources(synth.json, 'aws_sns_topic_subscription').filter((s) => s.body.protocol === 'lambda');
+    const permissions = resources(synth.json, 'aws_lambda_permission').filter((p) => p.body.principal === 'sns.amazonaws.com');
+    expect(subscriptions).toHaveLength(topics.length);
+    expect(permissions).toHaveLength(topics.length);
+    for (const topic of topics) {
+      const subscription = only(synth.json, 'aws_sns_topic_subscription', (b) => b.protocol === 'lambda' && b.topic_arn === ref('aws_sns_topic', topic, 'arn'));
+      expect(subscription.body).toMatchObject({ endpoint: ref('aws_lambda_function', notifier, 'arn') });
+      // In the topic's region (the waker's failures are in us-east-1).
+      expect(subscription.body.provider).toBe(topic.body.provider);
+      const permission = only(synth.json, 'aws_lambda_permission', (b) => b.principal === 'sns.amazonaws.com' && b.source_arn === ref('aws_sns_topic', topic, 'arn'));
+      expect(permission.body).toMatchObject({ action: 'lambda:InvokeFunction', function_name: ref('aws_lambda_function', notifier, 'function_name') });
+      expect(subscription.body.depends_on).toContain(`aws_lambda_permission.${permission.name}`);
+    }
   });
 
   it('may read only the configured parameter', () => {

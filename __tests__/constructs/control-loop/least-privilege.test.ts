@@ -1,16 +1,20 @@
 /**
  * Each function's role allows exactly what its code calls: every SDK command
- * it sends has its IAM action, nothing else is granted, no wildcard actions,
- * and only the actions that cannot be scoped run on "*".
+ * it sends — in its own files or through the shared modules it uses — has its
+ * IAM action, nothing else is granted, no wildcard actions, and only the
+ * actions that cannot be scoped run on "*". Write actions name the game's own
+ * resources; the waker, which serves every game, names them by pattern.
  */
 import {
-  ENTRIES, EXPECTED_CALLS, EXTRA_GRANTS, LOG_ACTIONS, RESOURCE_STAR_ALLOWED, RESOURCE_STAR_WITH_CONDITION, allFunctions, functionName,
+  ENTRIES, EXPECTED_CALLS, EXTRA_GRANTS, LOG_ACTIONS, RESOURCE_STAR_ALLOWED, RESOURCE_STAR_WITH_CONDITION, SPOT_ONLY_ACTIONS, allFunctions, functionName,
 } from './support/expected-calls';
 import { allowedActions, functionStatements, resourcesFor, roleOf, statementsFor, type PolicyStatement } from './support/iam';
 import { sdkCalls } from './support/lambda-sources';
 import { THREE_GAMES, byName, resources, synthMain, type SynthResult } from './support/synth';
 
 const GAMES = ['mc', 'valheim', 'terraria'];
+/** In THREE_GAMES, terraria runs on spot. */
+const SPOT_GAMES = new Set(['terraria']);
 
 let synth: SynthResult;
 beforeAll(() => {
@@ -19,6 +23,18 @@ beforeAll(() => {
 
 function statementsOfFunction(name: string): PolicyStatement[] {
   return functionStatements(synth.json, byName(synth.json, 'aws_lambda_function', name));
+}
+
+/** The game of a per-game function name (`gm-mc-watchdog` → mc). */
+function gameOf(name: string): string | undefined {
+  return GAMES.find((g) => name.startsWith(`gm-${g}-`));
+}
+
+/** What the function's role must allow for its calls: all of them, but spot-only actions only on spot games. */
+function actionsFor(entry: string, name: string): string[] {
+  const game = gameOf(name);
+  const spotOnly = new Set(game && !SPOT_GAMES.has(game) ? SPOT_ONLY_ACTIONS[entry] ?? [] : []);
+  return Object.values(EXPECTED_CALLS[entry]!).filter((a) => !spotOnly.has(a));
 }
 
 describe('the code calls exactly the commands listed for it', () => {
@@ -30,7 +46,7 @@ describe('the code calls exactly the commands listed for it', () => {
     expect(found).toEqual(Object.keys(EXPECTED_CALLS[entry]!).sort());
     for (const call of calls) {
       // The action derived from the import (package → service prefix) is the one the list names.
-      expect({ command: call.command, action: call.iamAction }).toEqual({ command: call.command, action: EXPECTED_CALLS[entry]![call.command] });
+      expect({ command: call.command, file: call.file, action: call.iamAction }).toEqual({ command: call.command, file: call.file, action: EXPECTED_CALLS[entry]![call.command] });
     }
   });
 });
@@ -38,11 +54,11 @@ describe('the code calls exactly the commands listed for it', () => {
 describe.each(allFunctions('gm', GAMES))('$name ($entry)', ({ entry, name }) => {
   it('is allowed every action its code calls', () => {
     const allowed = allowedActions(statementsOfFunction(name));
-    for (const action of Object.values(EXPECTED_CALLS[entry]!)) expect({ action, allowed: allowed.has(action) }).toEqual({ action, allowed: true });
+    for (const action of actionsFor(entry, name)) expect({ action, allowed: allowed.has(action) }).toEqual({ action, allowed: true });
   });
 
   it('is allowed nothing beyond its calls, its extra grants and its own logs', () => {
-    const expected = new Set([...Object.values(EXPECTED_CALLS[entry]!), ...(EXTRA_GRANTS[entry] ?? []), ...LOG_ACTIONS]);
+    const expected = new Set([...actionsFor(entry, name), ...(EXTRA_GRANTS[entry] ?? []), ...LOG_ACTIONS]);
     expect([...allowedActions(statementsOfFunction(name))].sort()).toEqual([...expected].sort());
   });
 
@@ -91,20 +107,28 @@ describe('write actions name the exact resources of their game', () => {
   function parameterArn(game: string): string {
     return `\${aws_ssm_parameter.${byName(synth.json, 'aws_ssm_parameter', `/gm/${game}/watchdog-state`).name}.arn}`;
   }
+  /** A parameter Terraform does not manage, by name: partition and account from the game's group ARN. */
+  function runtimeParameterArn(game: string, name: string): string {
+    const group = byName(synth.json, 'aws_autoscaling_group', `gm-${game}`).name;
+    return `arn:\${element(split(":", aws_autoscaling_group.${group}.arn), 1)}:ssm:eu-central-1:\${element(split(":", aws_autoscaling_group.${group}.arn), 4)}:parameter${name}`;
+  }
   const topicArn = (): string => `\${aws_sns_topic.${byName(synth.json, 'aws_sns_topic', 'gm-alerts').name}.arn}`;
+  const failsafeArn = (game: string): string => `\${aws_lambda_function.${byName(synth.json, 'aws_lambda_function', `gm-${game}-failsafe`).name}.arn}`;
 
-  it.each(GAMES)('%s: watchdog and failsafe stop only their own group, state only their own parameter', (game) => {
+  it.each(GAMES)('%s: watchdog and failsafe stop only their own group, read only their own parameters', (game) => {
     for (const entry of ['watchdog', 'failsafe'] as const) {
       const statements = statementsOfFunction(functionName('gm', entry, game));
       expect(resourcesFor(statements, 'autoscaling:SetDesiredCapacity')).toEqual([asgArn(game)]);
-      expect(resourcesFor(statements, 'ssm:GetParameter')).toEqual([parameterArn(game)]);
       expect(resourcesFor(statements, 'sns:Publish')).toEqual([topicArn()]);
     }
     const watchdog = statementsOfFunction(functionName('gm', 'watchdog', game));
+    expect(resourcesFor(watchdog, 'ssm:GetParameter')).toEqual([parameterArn(game), runtimeParameterArn(game, `/gm/${game}/session`)]);
     expect(resourcesFor(watchdog, 'ssm:PutParameter')).toEqual([parameterArn(game)]);
     expect(resourcesFor(watchdog, 'events:DisableRule')).toEqual([ruleArn(`gm-${game}-watchdog-schedule`)]);
-    const failsafe = byName(synth.json, 'aws_lambda_function', `gm-${game}-failsafe`);
-    expect(resourcesFor(watchdog, 'lambda:InvokeFunction')).toEqual([`\${aws_lambda_function.${failsafe.name}.arn}`]);
+    expect(resourcesFor(watchdog, 'lambda:InvokeFunction')).toEqual([failsafeArn(game)]);
+    const failsafe = statementsOfFunction(functionName('gm', 'failsafe', game));
+    expect(resourcesFor(failsafe, 'ssm:GetParameter')).toEqual([parameterArn(game)]);
+    expect(resourcesFor(failsafe, 'events:DescribeRule')).toEqual([ruleArn(`gm-${game}-watchdog-schedule`)]);
   });
 
   it.each(GAMES)('%s: the watchdog sends its own document, and only to instances tagged with its game', (game) => {
@@ -124,14 +148,22 @@ describe('write actions name the exact resources of their game', () => {
     expect(specs.find((s) => s.resource_type === 'instance')?.tags['gm:game']).toBe(game);
   });
 
-  it.each(GAMES)('%s: the instance hook completes its own hooks, switches its own schedule, moves only its own A/AAAA records', (game) => {
+  it.each(GAMES)('%s: the instance hook starts, completes and switches only its own group, schedule, session and records', (game) => {
     const statements = statementsOfFunction(functionName('gm', 'instance-hook', game));
     expect(resourcesFor(statements, 'autoscaling:CompleteLifecycleAction')).toEqual([asgArn(game)]);
+    expect(resourcesFor(statements, 'autoscaling:SetDesiredCapacity')).toEqual([asgArn(game)]);
+    // Only a spot game falls back to on-demand, so only its hook may change the group.
+    expect(resourcesFor(statements, 'autoscaling:UpdateAutoScalingGroup')).toEqual(SPOT_GAMES.has(game) ? [asgArn(game)] : []);
     expect(resourcesFor(statements, 'events:EnableRule')).toEqual([ruleArn(`gm-${game}-watchdog-schedule`)]);
     expect(resourcesFor(statements, 'events:DisableRule')).toEqual([ruleArn(`gm-${game}-watchdog-schedule`)]);
-    expect(resourcesFor(statements, 'ssm:PutParameter')).toEqual([parameterArn(game)]);
+    const session = [runtimeParameterArn(game, `/gm/${game}/session`), runtimeParameterArn(game, `/gm/${game}/pending-wake`)];
+    expect(resourcesFor(statements, 'ssm:GetParameter').sort()).toEqual([parameterArn(game), ...session].sort());
+    expect(resourcesFor(statements, 'ssm:PutParameter').sort()).toEqual([parameterArn(game), ...session].sort());
+    expect(resourcesFor(statements, 'ssm:DeleteParameter').sort()).toEqual([...session].sort());
     const service = byName(synth.json, 'aws_ecs_service', `gm-${game}`);
     expect(resourcesFor(statements, 'ecs:UpdateService')).toEqual([`\${aws_ecs_service.${service.name}.id}`]);
+    expect(resourcesFor(statements, 'lambda:InvokeFunction')).toEqual([failsafeArn(game)]);
+    expect(resourcesFor(statements, 'sns:Publish')).toEqual([topicArn()]);
     const zone = resources(synth.json, 'aws_route53_zone')[0]!;
     const [records] = statementsFor(statements, 'route53:ChangeResourceRecordSets');
     expect(records!.Resource).toEqual([expect.stringMatching(new RegExp(`^arn:\\$\\{element\\(split\\(":", aws_autoscaling_group\\.[^)]+\\.arn\\), 1\\)\\}:route53:::hostedzone/\\$\\{aws_route53_zone\\.${zone.name}\\.zone_id\\}$`))]);
@@ -145,14 +177,45 @@ describe('write actions name the exact resources of their game', () => {
     });
   });
 
-  it.each(GAMES)('%s: ECS task reads are limited to its own cluster', (game) => {
+  it.each(GAMES)('%s: ECS reads, drains and stops only in its own cluster', (game) => {
     const cluster = byName(synth.json, 'aws_ecs_cluster', `gm-${game}`);
     const clusterArn = `\${aws_ecs_cluster.${cluster.name}.arn}`;
+    const tasks = `\${replace(aws_ecs_cluster.${cluster.name}.arn, ":cluster/", ":task/")}/*`;
     for (const entry of ['failsafe', 'instance-hook'] as const) {
       const statements = statementsOfFunction(functionName('gm', entry, game));
       const [list] = statementsFor(statements, 'ecs:ListTasks');
       expect(list!.Condition).toEqual({ ArnEquals: { 'ecs:cluster': clusterArn } });
-      expect(resourcesFor(statements, 'ecs:DescribeTasks')).toEqual([`\${replace(aws_ecs_cluster.${cluster.name}.arn, ":cluster/", ":task/")}/*`]);
+      expect(resourcesFor(statements, 'ecs:DescribeTasks')).toEqual([tasks]);
     }
+    const hook = statementsOfFunction(functionName('gm', 'instance-hook', game));
+    expect(resourcesFor(hook, 'ecs:StopTask')).toEqual([tasks]);
+    expect(resourcesFor(hook, 'ecs:ListContainerInstances')).toEqual([clusterArn]);
+    expect(resourcesFor(hook, 'ecs:UpdateContainerInstancesState')).toEqual([`\${replace(aws_ecs_cluster.${cluster.name}.arn, ":cluster/", ":container-instance/")}/*`]);
+  });
+});
+
+describe('the waker, serving every game, is scoped by name pattern', () => {
+  const statements = (): PolicyStatement[] => statementsOfFunction('gm-waker');
+  /** `${element(split(":", aws_sns_topic.<alerts>.arn), n)}`: partition (1) and account (4) of the alerts topic. */
+  const part = (n: number): string => `\${element(split(":", aws_sns_topic.${byName(synth.json, 'aws_sns_topic', 'gm-alerts').name}.arn), ${n})}`;
+
+  it('may start only groups named gm-*, in the game region', () => {
+    expect(resourcesFor(statements(), 'autoscaling:SetDesiredCapacity')).toEqual([
+      `arn:${part(1)}:autoscaling:eu-central-1:${part(4)}:autoScalingGroup:*:autoScalingGroupName/gm-*`,
+    ]);
+  });
+
+  it('may claim and free only sessions and pending wakes under /gm/, in the game region', () => {
+    const expected = [
+      `arn:${part(1)}:ssm:eu-central-1:${part(4)}:parameter/gm/*/session`,
+      `arn:${part(1)}:ssm:eu-central-1:${part(4)}:parameter/gm/*/pending-wake`,
+    ];
+    for (const action of ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter']) expect(resourcesFor(statements(), action)).toEqual(expected);
+  });
+
+  it('publishes only its notices and its final failures', () => {
+    const failures = `\${aws_sns_topic.${byName(synth.json, 'aws_sns_topic', 'gm-waker-failures').name}.arn}`;
+    const alerts = `\${aws_sns_topic.${byName(synth.json, 'aws_sns_topic', 'gm-alerts').name}.arn}`;
+    expect(resourcesFor(statements(), 'sns:Publish').sort()).toEqual([alerts, failures].sort());
   });
 });

@@ -1,8 +1,9 @@
 /**
  * What each game gets around its functions: lifecycle hooks and the rules
- * that run the instance hook, the watchdog's schedule and failure path, the
- * crash-loop rule, the state parameter, the count-connections document and
- * the max-hours alarm.
+ * that run the instance hook (lifecycle actions, failed launches, spot
+ * notices), the watchdog's schedule, every function's failure path, the
+ * crash-loop rule, the state parameter, the count-connections document, the
+ * max-hours alarm, and what Terraform leaves to the runtime on a spot group.
  */
 import { readFileSync } from 'node:fs';
 import { COUNT_CONNECTIONS_SCRIPT } from '../../../src/constructs/game/connections-document';
@@ -56,6 +57,41 @@ describe.each(GAMES)('game %s', (game) => {
       detail: { AutoScalingGroupName: [group(game).body.name] },
     });
     expectRuleInvokes(lifecycle, fn(`gm-${game}-instance-hook`));
+  });
+
+  it('sends its own group\'s failed launches to its instance hook', () => {
+    const failed = rule(`gm-${game}-launch-failed`);
+    expect(pattern(failed)).toEqual({
+      source: ['aws.autoscaling'],
+      'detail-type': ['EC2 Instance Launch Unsuccessful'],
+      detail: { AutoScalingGroupName: [group(game).body.name] },
+    });
+    expectRuleInvokes(failed, fn(`gm-${game}-instance-hook`));
+  });
+
+  it('hands the instance hook\'s final failure (after Lambda\'s retries) to the failsafe', () => {
+    const configs = resources(synth.json, 'aws_lambda_function_event_invoke_config').filter((c) => c.body.function_name === ref('aws_lambda_function', fn(`gm-${game}-instance-hook`), 'function_name'));
+    expect(configs).toHaveLength(1);
+    expect(configs[0]!.body.maximum_retry_attempts).toBe(2);
+    expect(configs[0]!.body.destination_config).toEqual({ on_failure: { destination: ref('aws_lambda_function', fn(`gm-${game}-failsafe`), 'arn') } });
+  });
+
+  it('sends the failsafe\'s own final failure to the alerts topic (nothing else would tell the user)', () => {
+    const configs = resources(synth.json, 'aws_lambda_function_event_invoke_config').filter((c) => c.body.function_name === ref('aws_lambda_function', fn(`gm-${game}-failsafe`), 'function_name'));
+    expect(configs).toHaveLength(1);
+    expect(configs[0]!.body.destination_config).toEqual({ on_failure: { destination: topicArn() } });
+  });
+
+  it('leaves a spot group\'s on-demand base capacity to the instance hook, and the desired capacity of every group to the runtime', () => {
+    const ignored = (group(game).body.lifecycle as { ignore_changes: string[] }).ignore_changes;
+    expect(ignored).toContain('desired_capacity');
+    const onDemandBase = 'mixed_instances_policy[0].instances_distribution[0].on_demand_base_capacity';
+    expect(ignored.includes(onDemandBase)).toBe(config().spot);
+    if (config().spot) {
+      // The path names a field the group has: the mixed instances policy with its instances distribution.
+      const policy = group(game).body.mixed_instances_policy as { instances_distribution: { on_demand_base_capacity: number } };
+      expect(policy.instances_distribution.on_demand_base_capacity).toBe(0);
+    }
   });
 
   it('has a spot-warning rule exactly when it runs on spot', () => {

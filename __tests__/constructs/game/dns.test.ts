@@ -1,6 +1,6 @@
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Testing } from 'cdktf';
-import { PLACEHOLDER_IPV4, RECORD_TTL_SECONDS } from '../../../src/runtime/contract';
+import { PLACEHOLDER_IPV4, RECORD_TTL_SECONDS } from '../../../src/runtime/dns';
 import { configDocument, minecraft, valheim } from '../support/fixtures';
 import { resources, synthDocument, type SynthesizedApp } from '../support/synth';
 

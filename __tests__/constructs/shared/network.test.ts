@@ -5,7 +5,7 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Testing } from 'cdktf';
-import { PLACEHOLDER_IPV6 } from '../../../src/runtime/contract';
+import { PLACEHOLDER_IPV6 } from '../../../src/runtime/dns';
 import { configDocument, minecraft, valheim } from '../support/fixtures';
 import { only, ref, resources, synthDocument, type SynthesizedApp } from '../support/synth';
 

@@ -1,459 +1,328 @@
+import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
+import { DescribeRuleCommand } from '@aws-sdk/client-eventbridge';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import {
-  AutoScalingClient,
-  DescribeAutoScalingGroupsCommand,
-  SetDesiredCapacityCommand,
-  type DescribeAutoScalingGroupsCommandOutput,
-} from '@aws-sdk/client-auto-scaling';
-import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { DescribeTasksCommand, ECSClient, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../../src/lambdas/failsafe/handler';
-import { logger } from '../../../src/lambdas/failsafe/telemetry';
-import type { RuntimeGame, WatchdogState } from '../../../src/runtime/contract';
+  ago,
+  alerts,
+  awsError,
+  captureOutput,
+  crashA,
+  crashB,
+  crashC,
+  ecsEvent,
+  ecsRemembers,
+  ENV,
+  failureRecord,
+  GAME,
+  groupAt,
+  groupIs,
+  hookFailure,
+  INSTANCE,
+  mocks,
+  newFailsafe,
+  resetMocks,
+  ruleIs,
+  STOP,
+  stateIs,
+  stops,
+  taskArn,
+  TOPIC_ARN,
+  wakerFailure,
+  watchdogFailure,
+  watchdogState,
+  type TaskSketch,
+} from './support';
 
-const GAME: RuntimeGame = {
-  id: 'mc',
-  fqdn: 'mc.example.com',
-  hostedZoneId: 'Z123',
-  ipv6: false,
-  asgName: 'gm-mc-asg',
-  clusterName: 'gm-mc',
-  serviceName: 'gm-mc-service',
-  taskFamily: 'gm-mc',
-  watchdogRuleName: 'gm-mc-watchdog',
-  stateParameterName: '/gm/mc/watchdog-state',
-  connectionsDocumentName: 'gm-count-connections',
-  logGroupName: '/gm/mc/game',
-  ports: [{ port: 25565, protocol: 'tcp' }],
-  probe: { type: 'query', game: 'minecraft', port: 25565 },
-  idleMinutes: 10,
-  startupMinutes: 15,
-  maxHours: 8,
-  stopAfterMaxHours: false,
-  stopTimeoutSeconds: 110,
-};
-const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:gm-alerts';
-const CLUSTER_ARN = 'arn:aws:ecs:eu-west-1:123456789012:cluster/gm-mc';
-const INSTANCE = 'i-0123456789abcdef0';
-
-const autoScaling = mockClient(AutoScalingClient);
-const ec2 = mockClient(EC2Client);
-const ecs = mockClient(ECSClient);
-const sns = mockClient(SNSClient);
-const ssm = mockClient(SSMClient);
-
-function awsError(name: string, message = name): Error {
-  return Object.assign(new Error(message), { name });
-}
-
-function groupAt(desired: number, instanceIds: string[] = desired > 0 ? [INSTANCE] : []): DescribeAutoScalingGroupsCommandOutput {
-  return {
-    $metadata: {},
-    AutoScalingGroups: [
-      {
-        AutoScalingGroupName: GAME.asgName,
-        DesiredCapacity: desired,
-        MinSize: 0,
-        MaxSize: 1,
-        DefaultCooldown: 300,
-        AvailabilityZones: ['eu-west-1a'],
-        HealthCheckType: 'EC2',
-        CreatedTime: new Date('2025-01-01T00:00:00Z'),
-        Instances: instanceIds.map((InstanceId) => ({
-          InstanceId,
-          LifecycleState: 'InService',
-          AvailabilityZone: 'eu-west-1a',
-          HealthStatus: 'Healthy',
-          ProtectedFromScaleIn: false,
-        })),
-      },
-    ],
-  };
-}
-
-const ago = (minutes: number): Date => new Date(Date.now() - minutes * 60_000);
-
-function watchdogState(overrides: Partial<WatchdogState> = {}): string {
-  const state: WatchdogState = {
-    instanceId: INSTANCE,
-    launchedAt: ago(30).toISOString(),
-    readyAt: ago(28).toISOString(),
-    everJoined: true,
-    consecutiveProbeErrors: 0,
-    maxHoursAlerted: false,
-    ...overrides,
-  };
-  return JSON.stringify(state);
-}
-
-function failureRecord(errorMessage = 'Task timed out after 30.00 seconds'): object {
-  return {
-    version: '1.0',
-    timestamp: new Date().toISOString(),
-    requestContext: {
-      requestId: 'c9a7b7f4-0000-4000-8000-000000000000',
-      functionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:gm-mc-watchdog:$LATEST',
-      condition: 'RetriesExhausted',
-      approximateInvokeCount: 1,
-    },
-    requestPayload: { source: 'aws.events', 'detail-type': 'Scheduled Event' },
-    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-    responsePayload: { errorType: 'Sandbox.Timedout', errorMessage, trace: [] },
-  };
-}
-
-/** EMF metric lines written to stdout during the test (Powertools writes metrics there). */
-let stdoutLines: string[] = [];
-
-function emittedMetrics(): Record<string, unknown>[] {
-  return stdoutLines
-    .flatMap((l) => l.split('\n'))
-    .filter((l) => l.includes('"_aws"'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
-beforeAll(() => {
-  logger.setLogLevel('SILENT');
-});
+const output = captureOutput();
+let failsafe: (event: unknown) => Promise<void>;
 
 beforeEach(() => {
-  stdoutLines = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdoutLines.push(String(chunk));
-    return true;
-  });
-  for (const mock of [autoScaling, ec2, ecs, sns, ssm]) mock.reset();
-  process.env.GM_GAME = JSON.stringify(GAME);
-  process.env.GM_TOPIC_ARN = TOPIC_ARN;
-  autoScaling.on(SetDesiredCapacityCommand).resolves({});
-  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-  ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+  resetMocks();
+  failsafe = newFailsafe();
 });
 
-afterEach(() => {
-  jest.restoreAllMocks();
-});
-
-function expectStopped(): void {
-  expect(autoScaling.commandCalls(SetDesiredCapacityCommand).map((c) => c.args[0].input)).toEqual([
-    { AutoScalingGroupName: GAME.asgName, DesiredCapacity: 0, HonorCooldown: false },
-  ]);
+function expectNothingDone(): void {
+  expect(stops()).toEqual([]);
+  expect(alerts()).toEqual([]);
 }
 
-function expectNotStopped(): void {
-  expect(autoScaling.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
-  expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
-}
+describe('watchdog failure records', () => {
+  it.each([1, 2])('%i failed minute(s) → no stop; the failure is logged and counted', async (minutes) => {
+    groupIs(groupAt(1));
+    stateIs(watchdogState({ lastRunAt: ago(minutes + 0.2).toISOString() }));
 
-function publishedMessages(): string[] {
-  return sns.commandCalls(PublishCommand).map((c) => String(c.args[0].input.Message));
-}
+    await failsafe(watchdogFailure());
 
-describe('failsafe: watchdog failure-destination records', () => {
-  it.each([1, 2])('%i failed minute(s) → no stop', async (minutes) => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(groupAt(1));
-    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: watchdogState({ lastRunAt: ago(minutes + 0.2).toISOString() }) } });
-
-    await handler(failureRecord());
-    const metrics = emittedMetrics();
-
-    expectNotStopped();
-    expect(metrics).toEqual([]);
-    expect(ssm.commandCalls(GetParameterCommand)[0]?.args[0].input).toEqual({ Name: GAME.stateParameterName });
+    expectNothingDone();
+    expect(mocks.ssm.commandCalls(GetParameterCommand)[0]?.args[0].input).toEqual({ Name: GAME.stateParameterName });
+    expect(output.metric('WatchdogFailures')).toBe(1);
+    expect(output.metric('FailsafeStops')).toBe(0);
+    expect(output.logs()).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'function gm-mc-watchdog failed', error: 'Sandbox.Timedout: Task timed out after 30.00 seconds' }));
   });
 
-  it('3 failed minutes → group set to 0, alert published, stop counted', async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(groupAt(1));
-    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: watchdogState({ lastRunAt: ago(3.1).toISOString() }) } });
+  it('3 failed minutes → group set to 0, alert published, stop counted for the game', async () => {
+    groupIs(groupAt(1));
+    stateIs(watchdogState({ lastRunAt: ago(3.1).toISOString() }));
 
-    await handler(failureRecord());
-    const metrics = emittedMetrics();
+    await failsafe(watchdogFailure());
 
-    expect(autoScaling.commandCalls(DescribeAutoScalingGroupsCommand)[0]?.args[0].input).toEqual({ AutoScalingGroupNames: [GAME.asgName] });
-    expectStopped();
-    const publish = sns.commandCalls(PublishCommand)[0]?.args[0].input;
-    expect(publish?.TopicArn).toBe(TOPIC_ARN);
-    expect(publish?.Message).toBe('watchdog failing for 3 min; stopped mc.example.com: Task timed out after 30.00 seconds');
-    expect(publish?.Subject).toContain('mc.example.com');
-    expect(metrics).toHaveLength(1);
-    expect(metrics[0]).toMatchObject({ game: 'mc', FailsafeStops: 1 });
+    expect(mocks.autoScaling.commandCalls(DescribeAutoScalingGroupsCommand)[0]?.args[0].input).toEqual({ AutoScalingGroupNames: [GAME.asgName] });
+    expect(stops()).toEqual([STOP]);
+    expect(mocks.sns.calls()[0]?.args[0].input).toMatchObject({ TopicArn: TOPIC_ARN });
+    expect(alerts()).toEqual([
+      { subject: 'mc.example.com stopped: watchdog failing', message: 'watchdog failing for 3 min; stopped mc.example.com: Sandbox.Timedout: Task timed out after 30.00 seconds' },
+    ]);
+    expect(output.metrics()).toEqual([expect.objectContaining({ game: 'mc', FailsafeStops: 1, WatchdogFailures: 1 })]);
+    expect(output.logs()).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'failsafe stopped mc.example.com', game: 'mc' }));
   });
 
   it('the watchdog never completed a run: silence counts from the launch', async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(groupAt(1));
-    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: watchdogState({ launchedAt: ago(4).toISOString() }) } });
+    groupIs(groupAt(1));
+    stateIs(watchdogState({ launchedAt: ago(4).toISOString(), readyAt: undefined }));
 
-    await handler(failureRecord());
+    await failsafe(watchdogFailure());
 
-    expectStopped();
-    expect(publishedMessages()[0]).toMatch(/^watchdog failing for 4 min; stopped mc.example.com/);
+    expect(stops()).toEqual([STOP]);
+    expect(alerts()[0]?.message).toMatch(/^watchdog failing for 4 min; stopped mc.example.com/);
+  });
+
+  it('a state started afresh a minute ago is not silence, however old the launch', async () => {
+    groupIs(groupAt(1));
+    stateIs(watchdogState({ launchedAt: ago(60).toISOString(), watchingSince: ago(1).toISOString() }));
+
+    await failsafe(watchdogFailure());
+
+    expectNothingDone();
   });
 
   it('group already at 0 → nothing read, stopped or announced', async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(groupAt(0));
+    groupIs(groupAt(0));
 
-    await handler(failureRecord());
-    const metrics = emittedMetrics();
+    await failsafe(watchdogFailure());
 
-    expectNotStopped();
-    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(0);
-    expect(metrics).toEqual([]);
+    expectNothingDone();
+    expect(mocks.ssm.calls()).toHaveLength(0);
+    expect(output.metric('FailsafeStops')).toBe(0);
   });
 
-  it('records repeated after the stop give one alert in all', async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolvesOnce(groupAt(1)).resolves(groupAt(0));
-    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: watchdogState({ lastRunAt: ago(3.5).toISOString() }) } });
+  it('records of later failed minutes after the stop give one stop and one alert in all', async () => {
+    mocks.autoScaling.on(DescribeAutoScalingGroupsCommand).resolvesOnce(groupAt(1)).resolves(groupAt(0));
+    stateIs(watchdogState({ lastRunAt: ago(3.5).toISOString() }));
 
-    await handler(failureRecord());
-    await handler(failureRecord());
-    await handler(failureRecord());
+    await failsafe(watchdogFailure('w-1'));
+    await failsafe(watchdogFailure('w-2'));
+    await failsafe(watchdogFailure('w-3'));
 
-    expectStopped();
-    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
-  });
-
-  it('missing state parameter → silence counted from the instance launch time (recent: no stop)', async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(groupAt(1));
-    ssm.on(GetParameterCommand).rejects(awsError('ParameterNotFound'));
-    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: INSTANCE, LaunchTime: ago(1.5) }] }] });
-
-    await handler(failureRecord());
-
-    expect(ec2.commandCalls(DescribeInstancesCommand)[0]?.args[0].input).toEqual({ InstanceIds: [INSTANCE] });
-    expectNotStopped();
-  });
-
-  it('garbled state → silence counted from the instance launch time (old: stop)', async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(groupAt(1));
-    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '{"instanceId": 42' } });
-    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: INSTANCE, LaunchTime: ago(12) }] }] });
-
-    await handler(failureRecord());
-
-    expectStopped();
-    expect(publishedMessages()[0]).toMatch(/^watchdog failing for 12 min/);
+    expect(stops()).toEqual([STOP]);
+    expect(alerts()).toHaveLength(1);
   });
 
   it('state of a previous instance is not trusted: the current instance launch time is', async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(groupAt(1, ['i-new']));
+    groupIs(groupAt(1, [{ id: 'i-new', state: 'InService' }]));
     // The old instance's watchdog ran recently; the new instance's watchdog has been failing since launch.
-    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: watchdogState({ instanceId: 'i-old', lastRunAt: ago(0.5).toISOString() }) } });
-    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: 'i-new', LaunchTime: ago(6) }] }] });
+    stateIs(watchdogState({ instanceId: 'i-old', lastRunAt: ago(0.5).toISOString() }));
+    mocks.ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: 'i-new', LaunchTime: ago(6) }] }] });
 
-    await handler(failureRecord());
+    await failsafe(watchdogFailure());
 
-    expectStopped();
+    expect(mocks.ec2.commandCalls(DescribeInstancesCommand)[0]?.args[0].input).toEqual({ InstanceIds: ['i-new'] });
+    expect(stops()).toEqual([STOP]);
   });
 
-  it('no state and no instance information → stops anyway rather than run unwatched', async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(groupAt(1, []));
-    ssm.on(GetParameterCommand).rejects(awsError('ParameterNotFound'));
+  it('instance gone from EC2 (InvalidInstanceID.NotFound) and no state → no information → stop', async () => {
+    groupIs(groupAt(1));
+    mocks.ssm.on(GetParameterCommand).rejects(awsError('ParameterNotFound'));
+    mocks.ec2.on(DescribeInstancesCommand).rejects(awsError('InvalidInstanceID.NotFound'));
 
-    await handler(failureRecord(''));
+    await failsafe(watchdogFailure());
 
-    expectStopped();
-    expect(publishedMessages()[0]).toBe('watchdog failing for an unknown time; stopped mc.example.com: no error message');
+    expect(stops()).toEqual([STOP]);
+    expect(alerts()[0]?.message).toMatch(/^watchdog failing for an unknown time/);
   });
 
-  it('instance gone from EC2 (InvalidInstanceID.NotFound) → no information → stop', async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(groupAt(1));
-    ssm.on(GetParameterCommand).rejects(awsError('ParameterNotFound'));
-    ec2.on(DescribeInstancesCommand).rejects(awsError('InvalidInstanceID.NotFound'));
+  it('missing Auto Scaling group → logged as an error naming the group, nothing else', async () => {
+    mocks.autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });
 
-    await handler(failureRecord());
+    await failsafe(watchdogFailure());
 
-    expectStopped();
+    expectNothingDone();
+    expect(output.logs()).toContainEqual(expect.objectContaining({ level: 'ERROR', message: expect.stringContaining('Auto Scaling group gm-mc not found') }));
   });
 
-  it('missing Auto Scaling group → logged, nothing else', async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });
-    const error = jest.spyOn(logger, 'error');
+  it('an event that expired before the watchdog ran counts as a failed minute too', async () => {
+    groupIs(groupAt(1));
+    stateIs(watchdogState({ lastRunAt: ago(5).toISOString() }));
 
-    await handler(failureRecord());
+    await failsafe(failureRecord({ functionName: 'gm-mc-watchdog', requestPayload: {}, condition: 'EventAgeExceeded' }));
 
-    expectNotStopped();
-    expect(error).toHaveBeenCalledWith(expect.stringContaining('Auto Scaling group gm-mc-asg not found'));
-  });
-
-  describe('throttling', () => {
-    it('DescribeAutoScalingGroups throttled → throws for a Lambda retry, stops nothing', async () => {
-      autoScaling.on(DescribeAutoScalingGroupsCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
-
-      await expect(handler(failureRecord())).rejects.toMatchObject({ name: 'ThrottlingException' });
-      expectNotStopped();
-    });
-
-    it('GetParameter throttled → throws, stops nothing', async () => {
-      autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(groupAt(1));
-      ssm.on(GetParameterCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
-
-      await expect(handler(failureRecord())).rejects.toMatchObject({ name: 'ThrottlingException' });
-      expectNotStopped();
-    });
-
-    it('SetDesiredCapacity throttled → throws before any alert; the retry then stops and alerts once', async () => {
-      autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(groupAt(1));
-      ssm.on(GetParameterCommand).resolves({ Parameter: { Value: watchdogState({ lastRunAt: ago(4).toISOString() }) } });
-      autoScaling.on(SetDesiredCapacityCommand).rejectsOnce(awsError('ThrottlingException', 'Rate exceeded')).resolves({});
-
-      await expect(handler(failureRecord())).rejects.toMatchObject({ name: 'ThrottlingException' });
-      expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
-
-      await handler(failureRecord());
-      expect(autoScaling.commandCalls(SetDesiredCapacityCommand)).toHaveLength(2);
-      expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
-    });
-
-    it('Publish throttled → the stop stands, no throw, the failed alert is counted', async () => {
-      autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(groupAt(1));
-      ssm.on(GetParameterCommand).resolves({ Parameter: { Value: watchdogState({ lastRunAt: ago(4).toISOString() }) } });
-      sns.on(PublishCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
-
-      await handler(failureRecord());
-    const metrics = emittedMetrics();
-
-      expectStopped();
-      expect(metrics[0]).toMatchObject({ game: 'mc', FailsafeStops: 1, AlertFailures: 1 });
-    });
+    expect(stops()).toEqual([STOP]);
+    expect(alerts()[0]?.message).toBe('watchdog failing for 5 min; stopped mc.example.com: no error message');
   });
 });
 
-// ---------------------------------------------------------------- ECS crash loop
+describe('instance-hook failure records', () => {
+  it('an instance serves while the watchdog rule is DISABLED → stopped, and the alert says why', async () => {
+    groupIs(groupAt(1));
+    ruleIs('DISABLED');
 
-const taskArn = (id: string): string => `arn:aws:ecs:eu-west-1:123456789012:task/gm-mc/${id}`;
+    await failsafe(hookFailure('launch'));
 
-interface TaskSketch {
-  id: string;
-  minutesAgo: number;
-  stopCode?: string;
-  stoppedReason?: string;
-  exitCode?: number;
-  group?: string;
-}
+    expect(mocks.events.commandCalls(DescribeRuleCommand)[0]?.args[0].input).toEqual({ Name: GAME.watchdogRuleName });
+    expect(stops()).toEqual([STOP]);
+    const [alert] = alerts();
+    expect(alert?.subject).toBe('mc.example.com stopped: instance hook failed');
+    expect(alert?.message).toContain(`failed after 3 attempts: ThrottlingException: Rate exceeded while handling the launch of ${INSTANCE}`);
+    expect(alert?.message).toContain('stopped rather than left running unwatched');
+    expect(output.metrics()).toEqual([expect.objectContaining({ game: 'mc', InstanceHookFailures: 1, FailsafeStops: 1 })]);
+    expect(output.logs()).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'function gm-mc-instance-hook failed', role: 'instance-hook' }));
+  });
 
-function ecsEvent(t: TaskSketch): object {
-  return {
-    version: '0',
-    id: `event-${t.id}`,
-    'detail-type': 'ECS Task State Change',
-    source: 'aws.ecs',
-    account: '123456789012',
-    time: new Date().toISOString(),
-    region: 'eu-west-1',
-    resources: [taskArn(t.id)],
-    detail: {
-      taskArn: taskArn(t.id),
-      clusterArn: CLUSTER_ARN,
-      group: t.group ?? `service:${GAME.serviceName}`,
-      lastStatus: 'STOPPED',
-      desiredStatus: 'STOPPED',
-      stopCode: t.stopCode ?? 'EssentialContainerExited',
-      stoppedReason: t.stoppedReason ?? 'Essential container in task exited',
-      stoppedAt: ago(t.minutesAgo).toISOString(),
-      containers: [{ name: 'game', exitCode: t.exitCode ?? 1, lastStatus: 'STOPPED' }],
-    },
-  };
-}
+  it('the watchdog rule is ENABLED → the instance is watched: alert only, no stop', async () => {
+    groupIs(groupAt(1));
+    ruleIs('ENABLED');
 
-function sdkTask(t: TaskSketch): Task {
-  return {
-    taskArn: taskArn(t.id),
-    clusterArn: CLUSTER_ARN,
-    group: t.group ?? `service:${GAME.serviceName}`,
-    lastStatus: 'STOPPED',
-    desiredStatus: 'STOPPED',
-    stopCode: (t.stopCode ?? 'EssentialContainerExited') as Task['stopCode'],
-    stoppedReason: t.stoppedReason ?? 'Essential container in task exited',
-    stoppedAt: ago(t.minutesAgo),
-    containers: [{ name: 'game', exitCode: t.exitCode ?? 1 }],
-  };
-}
+    await failsafe(hookFailure('launch'));
 
-/** ECS remembers these stopped tasks of the service. */
-function ecsRemembers(tasks: TaskSketch[]): void {
-  ecs.on(ListTasksCommand).resolves({ taskArns: tasks.map((t) => taskArn(t.id)) });
-  ecs.on(DescribeTasksCommand).resolves({ tasks: tasks.map(sdkTask), failures: [] });
-}
+    expect(stops()).toEqual([]);
+    expect(alerts()).toEqual([
+      {
+        subject: 'mc.example.com: instance hook failed',
+        message: expect.stringContaining(
+          `The watchdog is on for ${INSTANCE}, so mc.example.com still stops when idle. The game may not have started on it, or its DNS records may not point at it yet.`,
+        ),
+      },
+    ]);
+    expect(output.metric('FailsafeStops')).toBe(0);
+    expect(output.metric('InstanceHookFailures')).toBe(1);
+  });
 
-const crashA: TaskSketch = { id: 'a', minutesAgo: 12, exitCode: 1 };
-const crashB: TaskSketch = { id: 'b', minutesAgo: 6, exitCode: 1 };
-const crashC: TaskSketch = { id: 'c', minutesAgo: 0.5, exitCode: 137, stoppedReason: 'OutOfMemoryError: Container killed due to memory usage' };
+  it('the watchdog rule does not exist → nothing can watch: stopped, and the missing rule is logged', async () => {
+    groupIs(groupAt(1));
+    mocks.events.on(DescribeRuleCommand).rejects(awsError('ResourceNotFoundException', 'Rule gm-mc-watchdog-schedule does not exist'));
 
-describe('failsafe: ECS task state changes', () => {
+    await failsafe(hookFailure('launch'));
+
+    expect(stops()).toEqual([STOP]);
+    expect(alerts()[0]?.message).toContain('while the watchdog rule did not exist');
+    expect(output.logs()).toContainEqual(expect.objectContaining({ level: 'ERROR', message: expect.stringContaining('watchdog rule gm-mc-watchdog-schedule does not exist') }));
+  });
+
+  it('an instance still under its launch hook (Pending:Wait) is not judged: alert only, rule not read', async () => {
+    groupIs(groupAt(1, [{ id: 'i-next', state: 'Pending:Wait' }]));
+
+    await failsafe(hookFailure('launch'));
+
+    expect(mocks.events.calls()).toHaveLength(0);
+    expect(stops()).toEqual([]);
+    expect(alerts()[0]?.message).toContain('mc.example.com is starting');
+  });
+
+  it('a failed stop with the group at 0 → alert that the game may not have been drained; nothing stopped again', async () => {
+    groupIs(groupAt(0, [{ id: INSTANCE, state: 'Terminating:Wait' }]));
+
+    await failsafe(hookFailure('terminate'));
+
+    expect(mocks.events.calls()).toHaveLength(0);
+    expect(stops()).toEqual([]);
+    const [alert] = alerts();
+    expect(alert?.subject).toBe('mc.example.com: instance hook failed');
+    expect(alert?.message).toContain(`while handling the stop of ${INSTANCE}. mc.example.com is stopping.`);
+    expect(alert?.message).toContain('may not have been drained');
+  });
+
+  it('the group does not exist → alert and an error log, no stop', async () => {
+    mocks.autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });
+
+    await failsafe(hookFailure('launch'));
+
+    expect(stops()).toEqual([]);
+    expect(alerts()[0]?.message).toContain('does not exist; redeploy');
+    expect(output.logs()).toContainEqual(expect.objectContaining({ level: 'ERROR', message: expect.stringContaining('Auto Scaling group gm-mc not found') }));
+  });
+
+  it("another game's instance hook (a destination wired to the wrong failsafe) → alert only; this game is not touched", async () => {
+    await failsafe(failureRecord({ functionName: 'gm-valheim-instance-hook', requestPayload: {}, requestId: 'x-1' }));
+
+    expect(mocks.autoScaling.calls()).toHaveLength(0);
+    expect(mocks.events.calls()).toHaveLength(0);
+    expect(alerts()).toEqual([{ subject: 'GameManagement: gm-valheim-instance-hook failed', message: expect.stringContaining('which does not stop another game') }]);
+  });
+});
+
+describe('waker and other failure records', () => {
+  it('the waker failed → alert with the function and the error; no game touched', async () => {
+    await failsafe(wakerFailure());
+
+    expect(mocks.autoScaling.calls()).toHaveLength(0);
+    expect(alerts()).toEqual([
+      {
+        subject: 'GameManagement: waker failed',
+        message: expect.stringMatching(/^The waker function \(gm-waker\) failed after 3 attempts: AccessDeniedException: not authorized to perform: autoscaling:SetDesiredCapacity\./),
+      },
+    ]);
+    expect(output.metric('WakerFailures')).toBe(1);
+  });
+
+  it('a function the failsafe does not know → alert naming it', async () => {
+    await failsafe(failureRecord({ functionName: 'my-own-thing', requestPayload: { hello: 1 }, errorType: 'Error', errorMessage: 'boom' }));
+
+    expect(mocks.autoScaling.calls()).toHaveLength(0);
+    expect(alerts()).toEqual([{ subject: 'GameManagement: my-own-thing failed', message: expect.stringContaining('failed after 3 attempts: Error: boom') }]);
+    expect(output.metric('OtherFunctionFailures')).toBe(1);
+  });
+});
+
+describe('ECS task state changes', () => {
   beforeEach(() => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(groupAt(1));
+    groupIs(groupAt(1));
   });
 
   it('three distinct crashes within 15 min → stop + alert with the last reason and exit code', async () => {
     ecsRemembers([crashA, crashB, crashC]);
 
-    await handler(ecsEvent(crashC));
-    const metrics = emittedMetrics();
+    await failsafe(ecsEvent(crashC));
 
-    expect(ecs.commandCalls(ListTasksCommand)[0]?.args[0].input).toMatchObject({ cluster: GAME.clusterName, serviceName: GAME.serviceName, desiredStatus: 'STOPPED' });
-    expect(ecs.commandCalls(DescribeTasksCommand)[0]?.args[0].input).toEqual({ cluster: GAME.clusterName, tasks: [taskArn('a'), taskArn('b'), taskArn('c')] });
-    expectStopped();
-    const message = publishedMessages()[0];
+    expect(mocks.ecs.commandCalls(ListTasksCommand)[0]?.args[0].input).toMatchObject({ cluster: GAME.clusterName, serviceName: GAME.serviceName, desiredStatus: 'STOPPED' });
+    expect(mocks.ecs.commandCalls(DescribeTasksCommand)[0]?.args[0].input).toEqual({ cluster: GAME.clusterName, tasks: [taskArn('a'), taskArn('b'), taskArn('c')] });
+    expect(stops()).toEqual([STOP]);
+    const message = alerts()[0]?.message;
     expect(message).toContain('crashed 3 times in 15 min; stopped mc.example.com');
     expect(message).toContain('OutOfMemoryError: Container killed due to memory usage');
     expect(message).toContain('exit code 137');
-    expect(metrics[0]).toMatchObject({ game: 'mc', FailsafeStops: 1 });
+    expect(output.metrics()).toEqual([expect.objectContaining({ game: 'mc', FailsafeStops: 1, TaskCrashes: 1 })]);
   });
 
   it('the event task counts even when ListTasks does not show it yet', async () => {
     ecsRemembers([crashA, crashB]);
 
-    await handler(ecsEvent(crashC));
+    await failsafe(ecsEvent(crashC));
 
-    expectStopped();
+    expect(stops()).toEqual([STOP]);
   });
 
-  it('one crash → logged only: no stop, no alert, no metric', async () => {
+  it('one crash → logged and counted only: no stop, no alert, group not read', async () => {
     ecsRemembers([crashC]);
-    const warn = jest.spyOn(logger, 'warn');
 
-    await handler(ecsEvent(crashC));
-    const metrics = emittedMetrics();
+    await failsafe(ecsEvent(crashC));
 
-    expectNotStopped();
-    expect(autoScaling.commandCalls(DescribeAutoScalingGroupsCommand)).toHaveLength(0);
-    expect(metrics).toEqual([]);
-    expect(warn).toHaveBeenCalledWith('game task crashed', expect.objectContaining({ taskArn: taskArn('c') }));
+    expectNothingDone();
+    expect(mocks.autoScaling.commandCalls(DescribeAutoScalingGroupsCommand)).toHaveLength(0);
+    expect(output.metric('TaskCrashes')).toBe(1);
+    expect(output.logs()).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'game task crashed', taskArn: taskArn('c') }));
   });
 
-  it('the same task delivered again does not count twice', async () => {
-    ecsRemembers([crashB, crashC]);
-
-    await handler(ecsEvent(crashC));
-    await handler(ecsEvent(crashC));
-    await handler(ecsEvent(crashB));
-
-    expectNotStopped();
-  });
-
-  it('out of order: an older crash arriving last still completes the loop', async () => {
-    ecsRemembers([crashB, crashC, crashA]);
-
-    await handler(ecsEvent(crashA));
-
-    expectStopped();
-    // The alert describes the newest crash, not the late event's.
-    expect(publishedMessages()[0]).toContain('exit code 137');
-  });
-
-  it('scale-in stops do not count', async () => {
+  it('scale-in stops do not count, and a scale-in event does not even read the history', async () => {
     const scaleIn = (id: string): TaskSketch => ({ id, minutesAgo: 2, stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Scaling activity initiated by (deployment ecs-svc/123)', exitCode: 143 });
     ecsRemembers([crashB, crashC, scaleIn('d'), scaleIn('e')]);
 
-    await handler(ecsEvent(crashC));
-    expectNotStopped();
+    await failsafe(ecsEvent(crashC));
+    expectNothingDone();
 
-    // A scale-in stop event itself does not even look at the history.
-    ecs.resetHistory();
-    await handler(ecsEvent(scaleIn('f')));
-    expect(ecs.commandCalls(ListTasksCommand)).toHaveLength(0);
+    mocks.ecs.resetHistory();
+    await failsafe(ecsEvent(scaleIn('f')));
+    expect(mocks.ecs.calls()).toHaveLength(0);
   });
 
   it('spot interruptions and termination notices do not count', async () => {
@@ -461,86 +330,67 @@ describe('failsafe: ECS task state changes', () => {
     const notice: TaskSketch = { id: 'e', minutesAgo: 1, stopCode: 'TerminationNotice', stoppedReason: 'Task stopped due to termination notice' };
     ecsRemembers([crashB, crashC, spot, notice]);
 
-    await handler(ecsEvent(crashC));
-    expectNotStopped();
-
-    ecs.resetHistory();
-    await handler(ecsEvent(spot));
-    expect(ecs.commandCalls(ListTasksCommand)).toHaveLength(0);
+    await failsafe(ecsEvent(crashC));
+    expectNothingDone();
   });
 
   it('crashes older than 15 minutes do not count', async () => {
     ecsRemembers([{ id: 'old1', minutesAgo: 40 }, { id: 'old2', minutesAgo: 20 }, crashC]);
 
-    await handler(ecsEvent(crashC));
+    await failsafe(ecsEvent(crashC));
 
-    expectNotStopped();
+    expectNothingDone();
   });
 
   it('failing container health checks count as crashes', async () => {
     const unhealthy = (id: string, minutesAgo: number): TaskSketch => ({ id, minutesAgo, stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Task failed container health checks', exitCode: 143 });
     ecsRemembers([unhealthy('a', 9), unhealthy('b', 5), unhealthy('c', 1)]);
 
-    await handler(ecsEvent(unhealthy('c', 1)));
+    await failsafe(ecsEvent(unhealthy('c', 1)));
 
-    expectStopped();
+    expect(stops()).toEqual([STOP]);
   });
 
   it('a task of another service or cluster is ignored without any call', async () => {
-    await handler(ecsEvent({ ...crashC, group: 'service:someone-else' }));
+    await failsafe(ecsEvent({ ...crashC, group: 'service:someone-else' }));
     const otherCluster = ecsEvent(crashC) as { detail: { clusterArn: string } };
     otherCluster.detail.clusterArn = 'arn:aws:ecs:eu-west-1:123456789012:cluster/gm-other';
-    await handler(otherCluster);
+    await failsafe(otherCluster);
 
-    expect(ecs.calls()).toHaveLength(0);
-    expectNotStopped();
+    expect(mocks.ecs.calls()).toHaveLength(0);
+    expectNothingDone();
   });
 
   it('crash loop while the group is already at 0 → nothing', async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(groupAt(0));
+    groupIs(groupAt(0));
     ecsRemembers([crashA, crashB, crashC]);
 
-    await handler(ecsEvent(crashC));
+    await failsafe(ecsEvent(crashC));
 
-    expectNotStopped();
-  });
-
-  it('ListTasks throttled → throws for a Lambda retry, stops nothing', async () => {
-    ecs.on(ListTasksCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
-
-    await expect(handler(ecsEvent(crashC))).rejects.toMatchObject({ name: 'ThrottlingException' });
-    expectNotStopped();
+    expectNothingDone();
   });
 
   it('pages through ListTasks and describes at most 100 tasks per call', async () => {
     const many = Array.from({ length: 150 }, (_, i) => ({ id: `t${i}`, minutesAgo: 50, stopCode: 'ServiceSchedulerInitiated' }));
-    ecs
+    mocks.ecs
       .on(ListTasksCommand)
       .resolvesOnce({ taskArns: many.slice(0, 100).map((t) => taskArn(t.id)), nextToken: 'page-2' })
       .resolves({ taskArns: many.slice(100).map((t) => taskArn(t.id)) });
-    ecs.on(DescribeTasksCommand).resolves({ tasks: [] });
+    mocks.ecs.on(DescribeTasksCommand).resolves({ tasks: [] });
 
-    await handler(ecsEvent(crashC));
+    await failsafe(ecsEvent(crashC));
 
-    expect(ecs.commandCalls(ListTasksCommand)[1]?.args[0].input.nextToken).toBe('page-2');
-    expect(ecs.commandCalls(DescribeTasksCommand).map((c) => c.args[0].input.tasks?.length)).toEqual([100, 50]);
+    expect(mocks.ecs.commandCalls(ListTasksCommand)[1]?.args[0].input.nextToken).toBe('page-2');
+    expect(mocks.ecs.commandCalls(DescribeTasksCommand).map((c) => c.args[0].input.tasks?.length)).toEqual([100, 50]);
   });
 });
 
-describe('failsafe: other input', () => {
-  it.each([
-    ['null', null],
-    ['a string', 'hello'],
-    ['an empty object', {}],
-    ['an ECS event of another type', { source: 'aws.ecs', 'detail-type': 'ECS Container Instance State Change', detail: {} }],
-    ['an ECS task event without a task ARN', { source: 'aws.ecs', 'detail-type': 'ECS Task State Change', detail: { group: 'service:gm-mc-service', stopCode: 'EssentialContainerExited' } }],
-  ])('%s → ignored, no AWS call, no throw', async (_label, event) => {
-    await expect(handler(event)).resolves.toBeUndefined();
-    for (const mock of [autoScaling, ec2, ecs, sns, ssm]) expect(mock.calls()).toHaveLength(0);
-  });
+describe('environment', () => {
+  it('missing GM_GAME → an error naming the variable, logged and counted', async () => {
+    const broken = newFailsafe({ GM_TOPIC_ARN: ENV.GM_TOPIC_ARN });
 
-  it('missing GM_GAME → a clear configuration error', async () => {
-    delete process.env.GM_GAME;
-    await expect(handler(failureRecord())).rejects.toThrow('environment variable GM_GAME is not set');
+    await expect(broken(watchdogFailure())).rejects.toMatchObject({ name: 'EnvironmentError', message: expect.stringContaining('GM_GAME is not set') });
+    expect(output.metric('FailsafeErrors')).toBe(1);
+    expect(mocks.autoScaling.calls()).toHaveLength(0);
   });
 });

@@ -1,422 +1,441 @@
-import {
-  AutoScalingClient,
-  CompleteLifecycleActionCommand,
-  DescribeAutoScalingGroupsCommand,
-  type AutoScalingGroup,
-  type DescribeAutoScalingGroupsCommandOutput,
-  type LifecycleState,
-} from '@aws-sdk/client-auto-scaling';
-import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { DescribeTasksCommand, ECSClient, ListTasksCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { DisableRuleCommand, EnableRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
+/**
+ * The instance hook through its handler, against a simulated AWS (world.ts):
+ * each test states the end state it leaves — service, records, watchdog rule,
+ * lifecycle action, session, notices — and what it logged and counted.
+ */
+import './powertools-env';
+import { requestStart } from '../../../src/lambdas/shared/session';
 import { createHandler } from '../../../src/lambdas/instance-hook/handler';
-import type { HookMetricName } from '../../../src/lambdas/instance-hook/ports';
-import type { RuntimeGame } from '../../../src/runtime/contract';
-import { EVENT_TIME, GAME, awsError, fakeClock, lifecycleEvent, spotEvent } from './fixtures';
+import { GAME, SPOT_GAME, TOPIC_ARN, launchFailedEvent, lifecycleEvent, spotEvent } from './fixtures';
+import { captureOutput, type Output } from './output';
+import { NEW, OLD, SESSION_STARTED_AT, launchingWorld, runningWorld, sessionOf, stoppingWorld, watchdogStateOf } from './scenarios';
+import { World, hookFor, type Call } from './world';
 
-const autoScaling = mockClient(AutoScalingClient);
-const ec2 = mockClient(EC2Client);
-const ecs = mockClient(ECSClient);
-const eventBridge = mockClient(EventBridgeClient);
-const route53 = mockClient(Route53Client);
-const sns = mockClient(SNSClient);
-const ssm = mockClient(SSMClient);
-const allMocks = [autoScaling, ec2, ecs, eventBridge, route53, sns, ssm];
-
-const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:gm-alerts';
-const TIMING = { addressWaitMs: 120_000, addressPollMs: 3_000, drainGraceMs: 30_000, drainWaitMaxMs: 220_000, drainPollMs: 5_000 };
-
-/** Every AWS write and read in the order made, e.g. "EnableRule", "UpdateService". */
-let callOrder: string[];
-
-function recorded<T>(name: string, answer: T | (() => T)) {
-  return async () => {
-    callOrder.push(name);
-    return typeof answer === 'function' ? (answer as () => T)() : answer;
-  };
-}
-
-function group(...instances: [string, string][]): DescribeAutoScalingGroupsCommandOutput {
-  return {
-    $metadata: {},
-    AutoScalingGroups: [
-      {
-        AutoScalingGroupName: GAME.asgName,
-        Instances: instances.map(([InstanceId, state]) => ({ InstanceId, LifecycleState: state as LifecycleState })),
-      } as AutoScalingGroup,
-    ],
-  };
-}
-
-function instanceWith(facts: { id?: string; ip?: string; ipv6?: string; launchTime?: Date }) {
-  return {
-    Reservations: [
-      {
-        Instances: [
-          {
-            InstanceId: facts.id ?? 'i-new',
-            PublicIpAddress: facts.ip,
-            LaunchTime: facts.launchTime,
-            NetworkInterfaces: facts.ipv6 ? [{ Ipv6Addresses: [{ Ipv6Address: facts.ipv6, IsPrimaryIpv6: true }] }] : [],
-          },
-        ],
-      },
-    ],
-  };
-}
-
-function harness(game: RuntimeGame = GAME) {
-  const clock = fakeClock();
-  const logs: { level: string; message: string; extra?: Record<string, unknown> }[] = [];
-  const counted: HookMetricName[] = [];
-  const flushed: string[] = [];
-  const handler = createHandler({
-    env: { GM_GAME: JSON.stringify(game), GM_TOPIC_ARN: TOPIC_ARN },
-    clock,
-    timing: TIMING,
-    log: {
-      info: (message, extra) => logs.push({ level: 'info', message, extra }),
-      warn: (message, extra) => logs.push({ level: 'warn', message, extra }),
-      error: (message, extra) => logs.push({ level: 'error', message, extra }),
-    },
-    metrics: { count: (name) => counted.push(name), flush: (id) => counted.length > 0 && flushed.push(id) },
-  });
-  return { handler, clock, logs, counted, flushed };
-}
-
-/** The inputs of recorded calls, e.g. inputsOf(ecs.commandCalls(UpdateServiceCommand)). */
-function inputsOf<TInput extends object>(calls: readonly { args: readonly [{ input: TInput }] }[]): TInput[] {
-  return calls.map((c) => c.args[0].input);
-}
-
-const launchOf = (instanceId = 'i-new') => lifecycleEvent({ transition: 'launch', instanceId });
-const terminateOf = (instanceId = 'i-old') => lifecycleEvent({ transition: 'terminate', instanceId });
-
-const PLACEHOLDER_A = { Action: 'UPSERT', ResourceRecordSet: { Name: 'mc.example.com', Type: 'A', TTL: 30, ResourceRecords: [{ Value: '192.0.2.1' }] } };
-const PLACEHOLDER_AAAA = { Action: 'UPSERT', ResourceRecordSet: { Name: 'mc.example.com', Type: 'AAAA', TTL: 30, ResourceRecords: [{ Value: '2001:db8::1' }] } };
-
+let out: Output;
 beforeEach(() => {
-  callOrder = [];
-  for (const mock of allMocks) mock.reset();
-  eventBridge.on(EnableRuleCommand).callsFake(recorded('EnableRule', {}));
-  eventBridge.on(DisableRuleCommand).callsFake(recorded('DisableRule', {}));
-  ssm.on(GetParameterCommand).callsFake(async () => {
-    callOrder.push('GetParameter');
-    throw awsError('ParameterNotFound');
-  });
-  ssm.on(PutParameterCommand).callsFake(recorded('PutParameter', { Version: 1 }));
-  ecs.on(UpdateServiceCommand).callsFake(recorded('UpdateService', {}));
-  ecs.on(ListTasksCommand).callsFake(recorded('ListTasks', { taskArns: [] }));
-  ecs.on(DescribeTasksCommand).callsFake(recorded('DescribeTasks', { tasks: [] }));
-  autoScaling.on(DescribeAutoScalingGroupsCommand).callsFake(recorded('DescribeAutoScalingGroups', group(['i-new', 'Pending:Wait'])));
-  autoScaling.on(CompleteLifecycleActionCommand).callsFake(recorded('CompleteLifecycleAction', {}));
-  ec2.on(DescribeInstancesCommand).callsFake(recorded('DescribeInstances', instanceWith({ ip: '203.0.113.10' })));
-  route53.on(ChangeResourceRecordSetsCommand).callsFake(recorded('ChangeResourceRecordSets', { ChangeInfo: { Id: 'c1', Status: 'PENDING' } }));
-  sns.on(PublishCommand).callsFake(recorded('Publish', { MessageId: 'm1' }));
+  out = captureOutput();
 });
+afterEach(() => out.restore());
+
+const PLACEHOLDER = '192.0.2.1';
+const names = (calls: readonly Call[]) => calls.map((c) => c.name);
 
 describe('launch', () => {
-  it('enables the watchdog first, records the launch, rolls the service, points DNS at the instance and continues', async () => {
-    const { handler, counted, flushed } = harness();
-    await expect(handler(launchOf())).resolves.toEqual({ kind: 'launch', instanceId: 'i-new', dns: 'updated', lifecycle: 'completed' });
+  it('switches the watchdog on first, watches afresh, starts the newest task definition, points DNS at the instance, then continues', async () => {
+    const { world, event } = launchingWorld();
+    await expect(hookFor(world)(event)).resolves.toEqual({ kind: 'launch', instanceId: NEW, started: true, dns: 'updated', lifecycle: 'completed' });
 
-    expect(callOrder[0]).toBe('EnableRule');
-    expect(inputsOf(eventBridge.commandCalls(EnableRuleCommand))).toEqual([{ Name: 'gm-mc-watchdog' }]);
-    expect(inputsOf(ssm.commandCalls(PutParameterCommand))).toEqual([
-      {
-        Name: '/gm/mc/watchdog-state',
-        Type: 'String',
-        Overwrite: true,
-        Value: JSON.stringify({ instanceId: 'i-new', launchedAt: EVENT_TIME, everJoined: false, consecutiveProbeErrors: 0, maxHoursAlerted: false }),
-      },
+    expect(world.calls[0]!.name).toBe('EnableRule');
+    expect(world.rule).toBe('ENABLED');
+    expect(world.param(GAME.stateParameterName)).toEqual({
+      instanceId: NEW,
+      launchedAt: '2025-06-01T18:00:00.000Z',
+      watchingSince: '2025-06-01T18:00:00.000Z',
+      everJoined: false,
+      consecutiveProbeErrors: 0,
+      maxHoursAlerted: false,
+    });
+    expect(world.callsOf('UpdateService').map((c) => c.input)).toEqual([
+      { cluster: GAME.clusterName, service: GAME.serviceName, taskDefinition: GAME.taskFamily, desiredCount: 1 },
     ]);
-    expect(inputsOf(ecs.commandCalls(UpdateServiceCommand))).toEqual([{ cluster: 'gm-mc-cluster', service: 'gm-mc-service', taskDefinition: 'gm-mc-task', desiredCount: 1 }]);
-    expect(inputsOf(route53.commandCalls(ChangeResourceRecordSetsCommand))).toEqual([
-      {
-        HostedZoneId: 'Z0123456789ABC',
-        ChangeBatch: {
-          Comment: 'instance i-new launched',
-          Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: 'mc.example.com', Type: 'A', TTL: 30, ResourceRecords: [{ Value: '203.0.113.10' }] } }],
-        },
-      },
-    ]);
-    expect(inputsOf(autoScaling.commandCalls(CompleteLifecycleActionCommand))).toEqual([
-      {
-        AutoScalingGroupName: 'gm-mc-asg',
-        LifecycleHookName: 'gm-mc-launch',
-        LifecycleActionToken: 'token-i-new',
-        InstanceId: 'i-new',
-        LifecycleActionResult: 'CONTINUE',
-      },
-    ]);
-    expect(callOrder.indexOf('ChangeResourceRecordSets')).toBeLessThan(callOrder.indexOf('CompleteLifecycleAction'));
-    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
-    expect(eventBridge.commandCalls(DisableRuleCommand)).toHaveLength(0);
-    expect(counted).toEqual(['InstanceLaunched']);
-    expect(flushed).toEqual(['mc']);
+    expect(world.runningTasksOn(NEW)).toHaveLength(1);
+    expect(world.records.get('A')).toBe('198.51.100.20');
+    expect(world.actions.get(`token-${NEW}-launch`)!.done).toBe(true);
+    const order = names(world.calls);
+    expect(order.indexOf('ChangeResourceRecordSets')).toBeLessThan(order.indexOf('CompleteLifecycleAction'));
+    expect(world.published).toEqual([]);
+    expect(out.metrics()).toEqual([{ name: 'InstanceLaunched', value: 1, game: 'mc' }]);
   });
 
-  it('writes A and AAAA in one batch when the game has IPv6', async () => {
-    ec2.on(DescribeInstancesCommand).resolves(instanceWith({ ip: '203.0.113.10', ipv6: '2001:db8:1:2::10' }));
-    const { handler } = harness({ ...GAME, ipv6: true });
-    await handler(launchOf());
-    const batches = inputsOf(route53.commandCalls(ChangeResourceRecordSetsCommand));
+  it('writes A and AAAA in one batch when the game has IPv6, waiting for the IPv6 address too', async () => {
+    const { world, event } = launchingWorld();
+    let reads = 0;
+    world.before = (call) => {
+      // The IPv6 address is assigned a moment after the IPv4 one.
+      if (call.name === 'DescribeInstances' && ++reads === 2) world.ec2.set(NEW, { ...world.ec2.get(NEW), ipv6: '2001:db8:1:2::10' });
+    };
+    await hookFor(world, { ...GAME, ipv6: true })(event);
+    const batches = world.callsOf('ChangeResourceRecordSets');
     expect(batches).toHaveLength(1);
-    expect(batches[0]!.ChangeBatch!.Changes).toEqual([
-      { Action: 'UPSERT', ResourceRecordSet: { Name: 'mc.example.com', Type: 'A', TTL: 30, ResourceRecords: [{ Value: '203.0.113.10' }] } },
-      { Action: 'UPSERT', ResourceRecordSet: { Name: 'mc.example.com', Type: 'AAAA', TTL: 30, ResourceRecords: [{ Value: '2001:db8:1:2::10' }] } },
-    ]);
+    expect(world.records.get('A')).toBe('198.51.100.20');
+    expect(world.records.get('AAAA')).toBe('2001:db8:1:2::10');
+    expect(world.callsOf('DescribeInstances')).toHaveLength(2);
   });
 
-  it('keeps polling until the public address appears, through "not found" and throttling', async () => {
-    ec2
-      .on(DescribeInstancesCommand)
-      .rejectsOnce(awsError('InvalidInstanceID.NotFound'))
-      .resolvesOnce(instanceWith({}))
-      .rejectsOnce(awsError('RequestLimitExceeded', 'Request limit exceeded.'))
-      .resolves(instanceWith({ ip: '198.51.100.4' }));
-    const { handler, clock } = harness();
-    await expect(handler(launchOf())).resolves.toMatchObject({ dns: 'updated' });
-    expect(ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(4);
-    expect(clock.sleeps).toEqual([3_000, 3_000, 3_000]);
-    expect(inputsOf(route53.commandCalls(ChangeResourceRecordSetsCommand))[0]!.ChangeBatch!.Changes![0]!.ResourceRecordSet!.ResourceRecords).toEqual([{ Value: '198.51.100.4' }]);
+  it('gives up on the address after 120 s: records untouched, an error log and a metric, and the launch still continues', async () => {
+    const { world, event } = launchingWorld();
+    world.ec2.set(NEW, {});
+    await expect(hookFor(world)(event)).resolves.toMatchObject({ started: true, dns: 'unchanged', lifecycle: 'completed' });
+    // 120 s at one read per 3 s: 41 reads, never more.
+    expect(world.callsOf('DescribeInstances')).toHaveLength(41);
+    expect(world.callsOf('ChangeResourceRecordSets')).toHaveLength(0);
+    expect(out.problems().map((l) => l.message)).toEqual([expect.stringContaining('no public IPv4 address after 120 s')]);
+    expect(out.metricNames()).toEqual(['PublicAddressMissing', 'InstanceLaunched']);
   });
 
-  it('waits for the IPv6 address too when the game has IPv6', async () => {
-    ec2
-      .on(DescribeInstancesCommand)
-      .resolvesOnce(instanceWith({ ip: '203.0.113.10' }))
-      .resolves(instanceWith({ ip: '203.0.113.10', ipv6: '2001:db8:1:2::10' }));
-    const { handler } = harness({ ...GAME, ipv6: true });
-    await handler(launchOf());
-    expect(ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(2);
-    expect(inputsOf(route53.commandCalls(ChangeResourceRecordSetsCommand))[0]!.ChangeBatch!.Changes).toHaveLength(2);
+  it('watches an instance back from the warm pool afresh (same id, new launch) and makes its container instance take tasks again', async () => {
+    const world = new World('2025-06-02T09:00:00Z').install();
+    world.desired = 1;
+    world.setParam(GAME.sessionParameterName, sessionOf({ startedAt: '2025-06-02T08:59:00Z' }));
+    // Yesterday's state of the same instance: ready, players seen, about to be stopped as idle.
+    world.setParam(GAME.stateParameterName, watchdogStateOf(NEW, { stopRequestedAt: '2025-06-01T18:00:00Z', stopReason: 'idle' }));
+    // Its container instance was drained by yesterday's stop and comes back DRAINING.
+    world.registerAgent(NEW);
+    world.containerInstances[0]!.status = 'DRAINING';
+    const event = lifecycleEvent({ transition: 'launch', instanceId: NEW, origin: 'WarmPool', destination: 'AutoScalingGroup', time: '2025-06-02T09:00:00Z' });
+    world.launch(NEW);
+
+    await expect(hookFor(world)(event)).resolves.toMatchObject({ kind: 'launch', started: true, dns: 'updated' });
+    expect(world.param(GAME.stateParameterName)).toEqual({
+      instanceId: NEW,
+      launchedAt: '2025-06-02T09:00:00Z',
+      watchingSince: '2025-06-02T09:00:00.000Z',
+      everJoined: false,
+      consecutiveProbeErrors: 0,
+      maxHoursAlerted: false,
+    });
+    expect(world.containerInstances[0]!.status).toBe('ACTIVE');
+    expect(world.runningTasksOn(NEW)).toHaveLength(1);
   });
 
-  it('gives up on the address after the bound, leaves DNS alone, logs an error and still continues the launch', async () => {
-    ec2.on(DescribeInstancesCommand).resolves(instanceWith({}));
-    const { handler, clock, logs, counted } = harness();
-    await expect(handler(launchOf())).resolves.toEqual({ kind: 'launch', instanceId: 'i-new', dns: 'unchanged-no-address', lifecycle: 'completed' });
-    // 120 s at one poll per 3 s: 41 reads, never more.
-    expect(ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(41);
-    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBe(120_000);
-    expect(route53.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0);
-    expect(autoScaling.commandCalls(CompleteLifecycleActionCommand)).toHaveLength(1);
-    expect(logs.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([expect.stringContaining('no public IPv4 address after 120 s')]);
-    expect(counted).toEqual(['PublicAddressMissing', 'InstanceLaunched']);
+  it('keeps what the watchdog learned when the same launch is delivered again', async () => {
+    const { world, event } = launchingWorld();
+    const learned = watchdogStateOf(NEW, { launchedAt: '2025-06-01T18:00:00.000Z', readyAt: '2025-06-01T18:01:30Z', players: 2 });
+    world.setParam(GAME.stateParameterName, learned);
+    await hookFor(world)(event);
+    expect(world.param(GAME.stateParameterName)).toEqual(learned);
+    expect(world.callsOf('PutParameter')).toHaveLength(0);
   });
 
-  it('writes a partial answer (IPv4 only) when IPv6 never comes', async () => {
-    ec2.on(DescribeInstancesCommand).resolves(instanceWith({ ip: '203.0.113.10' }));
-    const { handler, logs } = harness({ ...GAME, ipv6: true });
-    await handler(launchOf());
-    expect(inputsOf(route53.commandCalls(ChangeResourceRecordSetsCommand))[0]!.ChangeBatch!.Changes!.map((c) => c.ResourceRecordSet!.Type)).toEqual(['A']);
-    expect(logs.some((l) => l.level === 'error' && l.message.includes('IPv4 and IPv6'))).toBe(true);
+  it('does not undo the drain of a spot warning when the launch event is delivered again', async () => {
+    const { world, event } = launchingWorld();
+    const hook = hookFor(world, SPOT_GAME);
+    await hook(event);
+    world.setParam(GAME.stateParameterName, { ...world.param<Record<string, unknown>>(GAME.stateParameterName), readyAt: '2025-06-01T18:01:30Z', players: 2 });
+    await hook(spotEvent(NEW));
+    expect(world.containerInstances[0]!.status).toBe('DRAINING');
+    await hook(event);
+    expect(world.containerInstances[0]!.status).toBe('DRAINING');
+    expect(world.runningTasksOn(NEW)).toHaveLength(0);
   });
 
-  it('keeps the watchdog state of a replayed launch and counts nothing twice', async () => {
-    const state = { instanceId: 'i-new', launchedAt: EVENT_TIME, readyAt: '2025-06-01T18:01:30Z', everJoined: true, consecutiveProbeErrors: 0, maxHoursAlerted: false };
-    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify(state) } });
-    autoScaling.on(CompleteLifecycleActionCommand).rejects(awsError('ValidationError', 'No active Lifecycle Action found with instance ID i-new'));
-    const { handler, counted } = harness();
-    await expect(handler(launchOf())).resolves.toMatchObject({ dns: 'updated', lifecycle: 'already-done' });
-    expect(ssm.commandCalls(PutParameterCommand)).toHaveLength(0);
-    expect(counted).toEqual([]);
-  });
-
-  it('replaces a watchdog state left by an earlier instance', async () => {
-    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify({ instanceId: 'i-old', launchedAt: '2025-05-01T00:00:00Z' }) } });
-    const { handler } = harness();
-    await handler(launchOf());
-    expect(inputsOf(ssm.commandCalls(PutParameterCommand))[0]!.Value).toContain('"instanceId":"i-new"');
-  });
-
-  it('leaves service and DNS alone for a late launch event of an instance already terminating', async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(group(['i-new', 'Terminating:Wait']));
-    autoScaling.on(CompleteLifecycleActionCommand).rejects(awsError('ValidationError', 'No active Lifecycle Action found with instance ID i-new'));
-    const { handler, counted } = harness();
-    await expect(handler(launchOf())).resolves.toEqual({ kind: 'launch', instanceId: 'i-new', dns: 'unchanged-not-serving', lifecycle: 'already-done' });
-    expect(route53.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0);
-    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
-    expect(ssm.commandCalls(PutParameterCommand)).toHaveLength(0);
-    // The rule it enabled first is switched off again: nothing is left to watch.
-    expect(callOrder.filter((c) => c.endsWith('Rule'))).toEqual(['EnableRule', 'DisableRule']);
-    expect(counted).toEqual([]);
+  it('touches neither service nor DNS for a late launch event of an instance already terminating, and switches the watchdog off again', async () => {
+    const { world, event } = launchingWorld();
+    world.desired = 0;
+    world.instances[0]!.state = 'Terminating:Wait';
+    world.actions.get(`token-${NEW}-launch`)!.done = true;
+    await expect(hookFor(world)(event)).resolves.toEqual({ kind: 'launch', instanceId: NEW, started: false, dns: 'unchanged', lifecycle: 'already-done' });
+    expect(world.callsOf('UpdateService')).toHaveLength(0);
+    expect(world.callsOf('ChangeResourceRecordSets')).toHaveLength(0);
+    expect(world.callsOf('PutParameter')).toHaveLength(0);
+    expect(world.rule).toBe('DISABLED');
+    expect(out.problems().map((l) => l.message)).toEqual([expect.stringContaining('not serving in the group')]);
+    expect(out.metricNames()).toEqual(['StaleEvent']);
   });
 
   it('keeps the watchdog on for a late launch event while another instance serves', async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(group(['i-new', 'Terminating:Wait'], ['i-next', 'InService']));
-    const { handler } = harness();
-    await handler(launchOf());
-    expect(eventBridge.commandCalls(DisableRuleCommand)).toHaveLength(0);
-    expect(route53.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0);
+    const { world, event } = launchingWorld();
+    world.instances[0]!.state = 'Terminating:Wait';
+    world.instances.push({ id: 'i-next', state: 'InService' });
+    await hookFor(world)(event);
+    expect(world.rule).toBe('ENABLED');
+    expect(world.callsOf('UpdateService')).toHaveLength(0);
   });
 
-  it('does not point DNS at an instance that started terminating while its address was awaited', async () => {
-    autoScaling
-      .on(DescribeAutoScalingGroupsCommand)
-      .resolvesOnce(group(['i-new', 'Pending:Wait']))
-      .resolves(group(['i-new', 'Terminating:Wait']));
-    const { handler } = harness();
-    await expect(handler(launchOf())).resolves.toMatchObject({ dns: 'unchanged-not-serving' });
-    expect(route53.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0);
-    expect(autoScaling.commandCalls(CompleteLifecycleActionCommand)).toHaveLength(1);
+  it('does not start the game on an instance whose stop ran to its end while the launch waited (lost race)', async () => {
+    const { world, event } = launchingWorld();
+    const hook = hookFor(world);
+    let raced = false;
+    world.before = async (call) => {
+      // The launch hook pauses on a slow state write; meanwhile the group is set to 0 and the terminate runs to the end.
+      if (raced || call.name !== 'PutParameter' || call.input.Name !== GAME.stateParameterName) return;
+      raced = true;
+      const terminate = world.terminate(NEW, { desired: 0 });
+      await expect(hook(terminate)).resolves.toMatchObject({ kind: 'terminate', role: 'stop', lifecycle: 'completed' });
+    };
+    await expect(hook(event)).resolves.toMatchObject({ kind: 'launch', started: false, dns: 'unchanged' });
+
+    // End state: stopped, nothing left running or watching, the records at the placeholder.
+    expect(world.service.desired).toBe(0);
+    expect(world.tasks.filter((t) => t.desired === 'RUNNING')).toHaveLength(0);
+    expect(world.callsOf('UpdateService').map((c) => c.input.desiredCount)).toEqual([0]);
+    expect(world.records.get('A')).toBe(PLACEHOLDER);
+    expect(world.rule).toBe('DISABLED');
+    expect(world.params.has(GAME.sessionParameterName)).toBe(false);
+    expect(out.metricNames()).toContain('StaleEvent');
   });
 
-  it('treats a launch whose group no longer exists as stale', async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });
-    autoScaling.on(CompleteLifecycleActionCommand).rejects(awsError('ValidationError', "AutoScalingGroup name not found - AutoScalingGroup 'gm-mc-asg' not found"));
-    const { handler } = harness();
-    await expect(handler(launchOf())).resolves.toMatchObject({ dns: 'unchanged-not-serving', lifecycle: 'already-done' });
-    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
-  });
-
-  it('throws a throttled service update after enabling the watchdog, without completing the action', async () => {
-    ecs.on(UpdateServiceCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
-    const { handler, logs } = harness();
-    await expect(handler(launchOf())).rejects.toThrow('Rate exceeded');
-    expect(callOrder[0]).toBe('EnableRule');
-    expect(autoScaling.commandCalls(CompleteLifecycleActionCommand)).toHaveLength(0);
-    expect(logs.some((l) => l.level === 'error' && l.extra?.error === 'ThrottlingException: Rate exceeded')).toBe(true);
-  });
-
-  it('throws when the watchdog rule is missing: the failsafe must exist', async () => {
-    eventBridge.on(EnableRuleCommand).rejects(awsError('ResourceNotFoundException', 'Rule gm-mc-watchdog does not exist.'));
-    const { handler } = harness();
-    await expect(handler(launchOf())).rejects.toThrow('does not exist');
-    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
-  });
-
-  it('throws an unexpected lifecycle error so EventBridge retries', async () => {
-    autoScaling.on(CompleteLifecycleActionCommand).rejects(awsError('ValidationError', 'Unable to complete lifecycle action: something else'));
-    const { handler } = harness();
-    await expect(handler(launchOf())).rejects.toThrow('something else');
+  it('stops the game again when the instance started terminating while its address was awaited', async () => {
+    const { world, event } = launchingWorld();
+    world.ec2.set(NEW, {});
+    let reads = 0;
+    world.before = (call) => {
+      if (call.name === 'DescribeInstances' && ++reads === 3) {
+        world.desired = 0;
+        world.instances[0]!.state = 'Terminating:Wait';
+        world.ec2.set(NEW, { ip: '198.51.100.20' });
+      }
+    };
+    await expect(hookFor(world)(event)).resolves.toMatchObject({ started: true, dns: 'unchanged' });
+    expect(world.callsOf('ChangeResourceRecordSets')).toHaveLength(0);
+    expect(world.service.desired).toBe(0);
   });
 });
 
-describe('terminate', () => {
-  beforeEach(() => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(group(['i-old', 'Terminating:Wait']));
-    ssm.on(GetParameterCommand).resolves({
-      Parameter: { Value: JSON.stringify({ instanceId: 'i-old', launchedAt: '2025-06-01T15:50:00Z', everJoined: true, consecutiveProbeErrors: 0, maxHoursAlerted: false }) },
+describe('terminate: the game stops', () => {
+  it('saves the world, restores the placeholder, switches the watchdog off, continues, announces once and ends the session', async () => {
+    const { world, event } = stoppingWorld();
+    await expect(hookFor(world)(event)).resolves.toEqual({
+      kind: 'terminate',
+      instanceId: OLD,
+      role: 'stop',
+      dns: 'placeholder',
+      lifecycle: 'completed',
+      notified: true,
+      restarted: false,
     });
-  });
-
-  /** A task that is asked to stop, then saves for two polls, then has exited. */
-  function taskStopsAfterTwoPolls() {
-    const arn = 'arn:aws:ecs:eu-west-1:123456789012:task/gm-mc-cluster/abc';
-    ecs.on(ListTasksCommand, { desiredStatus: 'RUNNING' }).resolvesOnce({ taskArns: [arn] }).resolves({ taskArns: [] });
-    ecs.on(ListTasksCommand, { desiredStatus: 'STOPPED' }).resolvesOnce({ taskArns: [] }).resolves({ taskArns: [arn] });
-    ecs
-      .on(DescribeTasksCommand)
-      .resolvesOnce({ tasks: [{ taskArn: arn, lastStatus: 'RUNNING' }] })
-      .resolvesOnce({ tasks: [{ taskArn: arn, lastStatus: 'STOPPING' }] })
-      .resolves({ tasks: [{ taskArn: arn, lastStatus: 'STOPPED' }] });
-  }
-
-  it('drains the game, waits until the task has exited, restores the placeholder, disables the watchdog, continues and notifies', async () => {
-    taskStopsAfterTwoPolls();
-    const { handler, clock, counted } = harness();
-    // The instance launched at 15:50; the clock reads 18:00.
-    await expect(handler(terminateOf())).resolves.toEqual({ kind: 'terminate', instanceId: 'i-old', dns: 'placeholder', lifecycle: 'completed', notified: true });
-
-    expect(inputsOf(ecs.commandCalls(UpdateServiceCommand))).toEqual([{ cluster: 'gm-mc-cluster', service: 'gm-mc-service', desiredCount: 0 }]);
-    expect(ecs.commandCalls(DescribeTasksCommand)).toHaveLength(3);
-    expect(clock.sleeps).toEqual([5_000, 5_000]);
-    expect(inputsOf(route53.commandCalls(ChangeResourceRecordSetsCommand))).toEqual([
-      { HostedZoneId: 'Z0123456789ABC', ChangeBatch: { Comment: 'instance i-old terminating', Changes: [PLACEHOLDER_A] } },
-    ]);
-    expect(inputsOf(eventBridge.commandCalls(DisableRuleCommand))).toEqual([{ Name: 'gm-mc-watchdog' }]);
-    expect(inputsOf(autoScaling.commandCalls(CompleteLifecycleActionCommand))).toEqual([
-      { AutoScalingGroupName: 'gm-mc-asg', LifecycleHookName: 'gm-mc-terminate', LifecycleActionToken: 'token-i-old', InstanceId: 'i-old', LifecycleActionResult: 'CONTINUE' },
-    ]);
-    expect(inputsOf(sns.commandCalls(PublishCommand))).toEqual([{ TopicArn: TOPIC_ARN, Subject: 'mc.example.com stopped', Message: 'stopped mc.example.com after 2 h 10 min' }]);
-    // The world is saved before DNS changes and before the instance may go.
-    const order = callOrder.filter((c) => ['UpdateService', 'ChangeResourceRecordSets', 'DisableRule', 'CompleteLifecycleAction', 'Publish'].includes(c));
-    expect(order).toEqual(['UpdateService', 'ChangeResourceRecordSets', 'DisableRule', 'CompleteLifecycleAction', 'Publish']);
-    expect(callOrder.lastIndexOf('DescribeTasks')).toBeLessThan(callOrder.indexOf('ChangeResourceRecordSets'));
-    expect(counted).toEqual(['InstanceStopped']);
+    expect(world.service.desired).toBe(0);
+    expect(world.tasks.every((t) => t.desired === 'STOPPED')).toBe(true);
+    expect(world.records.get('A')).toBe(PLACEHOLDER);
+    expect(world.rule).toBe('DISABLED');
+    expect(world.actions.get(`token-${OLD}-terminate`)!.done).toBe(true);
+    expect(world.published).toEqual([{ subject: 'mc.example.com stopped', message: 'stopped mc.example.com after 2 h 10 min' }]);
+    expect(world.params.has(GAME.sessionParameterName)).toBe(false);
+    expect(world.setDesired).toEqual([]);
+    // The world is saved (the task has exited) before DNS changes and before the instance may go.
+    const order = names(world.calls).filter((n) => ['UpdateService', 'UpdateContainerInstancesState', 'ChangeResourceRecordSets', 'DisableRule', 'CompleteLifecycleAction', 'Publish', 'DeleteParameter'].includes(n));
+    expect(order).toEqual(['UpdateService', 'UpdateContainerInstancesState', 'ChangeResourceRecordSets', 'DisableRule', 'CompleteLifecycleAction', 'Publish', 'DeleteParameter']);
+    expect(world.clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(20_000);
+    expect(out.metricNames()).toEqual(['InstanceStopped']);
   });
 
   it('restores both placeholders when the game has IPv6', async () => {
-    const { handler } = harness({ ...GAME, ipv6: true });
-    await handler(terminateOf());
-    expect(inputsOf(route53.commandCalls(ChangeResourceRecordSetsCommand))[0]!.ChangeBatch!.Changes).toEqual([PLACEHOLDER_A, PLACEHOLDER_AAAA]);
+    const { world, event } = stoppingWorld();
+    await hookFor(world, { ...GAME, ipv6: true })(event);
+    expect(world.records.get('A')).toBe(PLACEHOLDER);
+    expect(world.records.get('AAAA')).toBe('2001:db8::1');
   });
 
-  it("measures the uptime from EC2's launch time when the state belongs to another instance", async () => {
-    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify({ instanceId: 'i-other', launchedAt: '2025-06-01T10:00:00Z' }) } });
-    ec2.on(DescribeInstancesCommand).resolves(instanceWith({ id: 'i-old', launchTime: new Date('2025-06-01T17:53:00Z') }));
-    const { handler } = harness();
-    await handler(terminateOf());
-    expect(inputsOf(sns.commandCalls(PublishCommand))[0]!.Message).toBe('stopped mc.example.com after 7 min');
+  it("measures the uptime from EC2's launch time when the watchdog state belongs to another instance", async () => {
+    const { world, event } = stoppingWorld({ state: watchdogStateOf('i-other') });
+    world.ec2.set(OLD, { launchTime: new Date('2025-06-01T17:53:00Z') });
+    await hookFor(world)(event);
+    expect(world.published.map((p) => p.message)).toEqual(['stopped mc.example.com after 7 min']);
   });
 
-  it('stops waiting for a task that never exits at stop timeout + 30 s, logs it and still finishes the stop', async () => {
-    const arn = 'arn:aws:ecs:eu-west-1:123456789012:task/gm-mc-cluster/stuck';
-    ecs.on(ListTasksCommand).resolves({ taskArns: [arn] });
-    ecs.on(DescribeTasksCommand).resolves({ tasks: [{ taskArn: arn, lastStatus: 'STOPPING' }] });
-    const { handler, clock, logs, counted } = harness({ ...GAME, stopTimeoutSeconds: 60 });
-    await expect(handler(terminateOf())).resolves.toMatchObject({ dns: 'placeholder', lifecycle: 'completed' });
-    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBe(90_000);
-    expect(ecs.commandCalls(DescribeTasksCommand)).toHaveLength(19);
-    expect(logs.some((l) => l.level === 'error' && l.message.includes('still running 90 s'))).toBe(true);
-    expect(counted).toEqual(['DrainTimedOut', 'InstanceStopped']);
+  it('stops waiting for a task that never exits at stop timeout + 30 s, says so, and still finishes the stop', async () => {
+    const { world, event } = stoppingWorld();
+    for (const task of world.tasks) task.saveMs = 10 * 60_000;
+    await expect(hookFor(world, { ...GAME, stopTimeoutSeconds: 60 })(event)).resolves.toMatchObject({ dns: 'placeholder', lifecycle: 'completed', notified: true });
+    expect(world.clock.sleeps.filter((ms) => ms === 5_000).length * 5_000).toBe(90_000);
+    expect(out.problems().map((l) => l.message)).toContainEqual(expect.stringContaining('still running 90 s'));
+    expect(out.metricNames()).toEqual(['DrainTimedOut', 'InstanceStopped']);
   });
 
-  it('skips the drain wait when the service does not exist', async () => {
-    ecs.on(UpdateServiceCommand).rejects(awsError('ServiceNotFoundException', 'Service not found.'));
-    const { handler, logs } = harness();
-    await expect(handler(terminateOf())).resolves.toMatchObject({ dns: 'placeholder', lifecycle: 'completed' });
-    expect(ecs.commandCalls(ListTasksCommand)).toHaveLength(0);
-    expect(logs.some((l) => l.level === 'warn' && l.message.includes('nothing to drain'))).toBe(true);
+  it('has nothing to wait for when the instance never registered with the cluster', async () => {
+    const { world, event } = stoppingWorld();
+    world.containerInstances = [];
+    world.tasks = [];
+    await expect(hookFor(world)(event)).resolves.toMatchObject({ dns: 'placeholder', lifecycle: 'completed', notified: true });
+    expect(world.callsOf('ListTasks')).toHaveLength(0);
   });
 
-  it('handles a duplicate terminate event harmlessly: same idempotent writes, no second notice', async () => {
-    autoScaling.on(CompleteLifecycleActionCommand).rejects(awsError('ValidationError', 'No active Lifecycle Action found with instance ID i-old'));
-    const { handler, counted } = harness();
-    await expect(handler(terminateOf())).resolves.toEqual({ kind: 'terminate', instanceId: 'i-old', dns: 'placeholder', lifecycle: 'already-done', notified: false });
-    expect(inputsOf(route53.commandCalls(ChangeResourceRecordSetsCommand))[0]!.ChangeBatch!.Changes).toEqual([PLACEHOLDER_A]);
-    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
-    expect(counted).toEqual([]);
-  });
-
-  it('leaves service, DNS and watchdog to a newer instance that is already in service', async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(group(['i-new', 'InService']));
-    autoScaling.on(CompleteLifecycleActionCommand).rejects(awsError('ValidationError', 'No active Lifecycle Action found with instance ID i-old'));
-    const { handler } = harness();
-    await expect(handler(terminateOf())).resolves.toEqual({ kind: 'terminate', instanceId: 'i-old', dns: 'unchanged', lifecycle: 'already-done', notified: false });
-    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
-    expect(route53.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0);
-    expect(eventBridge.commandCalls(DisableRuleCommand)).toHaveLength(0);
-    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  it('undoes the on-demand fallback of a spot start at the end of its stop, keeping the rest of the distribution', async () => {
+    const { world, event } = stoppingWorld({ session: sessionOf({ onDemandFallback: true, launchFailures: 1 }) });
+    world.distribution = { OnDemandBaseCapacity: 1, OnDemandPercentageAboveBaseCapacity: 0, SpotAllocationStrategy: 'price-capacity-optimized' };
+    await hookFor(world, SPOT_GAME)(event);
+    expect(world.asgUpdates).toEqual([
+      {
+        AutoScalingGroupName: GAME.asgName,
+        MixedInstancesPolicy: { InstancesDistribution: { OnDemandBaseCapacity: 0, OnDemandPercentageAboveBaseCapacity: 0, SpotAllocationStrategy: 'price-capacity-optimized' } },
+      },
+    ]);
+    expect(world.distribution.OnDemandBaseCapacity).toBe(0);
   });
 
   it('still stops the game when its group is gone', async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });
-    autoScaling.on(CompleteLifecycleActionCommand).rejects(awsError('ValidationError', "AutoScalingGroup name not found - AutoScalingGroup 'gm-mc-asg' not found"));
-    const { handler } = harness();
-    await expect(handler(terminateOf())).resolves.toMatchObject({ dns: 'placeholder', lifecycle: 'already-done', notified: false });
-    expect(inputsOf(ecs.commandCalls(UpdateServiceCommand))).toEqual([expect.objectContaining({ desiredCount: 0 })]);
+    const { world, event } = stoppingWorld();
+    world.groupExists = false;
+    await expect(hookFor(world)(event)).resolves.toMatchObject({ role: 'stop', dns: 'placeholder', lifecycle: 'already-done' });
+    expect(world.service.desired).toBe(0);
+    expect(world.published).toHaveLength(1);
+  });
+});
+
+describe('terminate: a replacement launches while the old instance drains', () => {
+  it('drains only the old instance, never the newer one, and leaves service, records, watchdog, session and notices to it', async () => {
+    // Auto Scaling replaces an unhealthy instance: the group stays at 1.
+    const world = runningWorld();
+    const event = world.terminate(OLD);
+    let replaced = false;
+    world.before = (call) => {
+      if (replaced || call.name !== 'DescribeTasks') return;
+      replaced = true;
+      world.launch(NEW);
+      world.registerAgent(NEW); // the service moves its task there as soon as it can
+    };
+    await expect(hookFor(world)(event)).resolves.toEqual({
+      kind: 'terminate',
+      instanceId: OLD,
+      role: 'replacement',
+      dns: 'unchanged',
+      lifecycle: 'completed',
+      notified: false,
+      restarted: false,
+    });
+    expect(world.runningTasksOn(OLD)).toHaveLength(0);
+    expect(world.runningTasksOn(NEW)).toHaveLength(1);
+    expect(world.service.desired).toBe(1);
+    expect(world.callsOf('UpdateService')).toHaveLength(0);
+    expect(world.callsOf('UpdateContainerInstancesState').map((c) => c.input.containerInstances)).toEqual([[world.containerInstances[0]!.arn]]);
+    expect(world.records.get('A')).toBe('203.0.113.10');
+    expect(world.rule).toBe('ENABLED');
+    expect(world.params.has(GAME.sessionParameterName)).toBe(true);
+    expect(world.published).toEqual([]);
+    expect(world.actions.get(`token-${OLD}-terminate`)!.done).toBe(true);
+    expect(out.metricNames()).toEqual(['InstanceReplaced']);
   });
 
-  it('throws when Route53 is throttled past the SDK retries, before completing the action', async () => {
-    route53.on(ChangeResourceRecordSetsCommand).rejects(awsError('Throttling', 'Rate exceeded'));
-    const { handler } = harness();
-    await expect(handler(terminateOf())).rejects.toThrow('Rate exceeded');
-    expect(autoScaling.commandCalls(CompleteLifecycleActionCommand)).toHaveLength(0);
-    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  it('looks again after the drain: a newer instance that appeared meanwhile keeps DNS, watchdog, session and gets no "stopped" notice', async () => {
+    const { world, event } = stoppingWorld();
+    let started = false;
+    world.before = (call) => {
+      if (started || call.name !== 'DescribeTasks') return;
+      // An operator started the game again while the old instance saved.
+      started = true;
+      world.desired = 1;
+      world.launch(NEW);
+    };
+    await expect(hookFor(world)(event)).resolves.toMatchObject({ role: 'replacement', dns: 'unchanged', notified: false, lifecycle: 'completed' });
+    expect(world.records.get('A')).toBe('203.0.113.10');
+    expect(world.rule).toBe('ENABLED');
+    expect(world.params.has(GAME.sessionParameterName)).toBe(true);
+    expect(world.published).toEqual([]);
+    expect(world.callsOf('ChangeResourceRecordSets')).toHaveLength(0);
+    expect(world.callsOf('DisableRule')).toHaveLength(0);
   });
 
-  it('keeps polling the tasks through a throttled ListTasks', async () => {
-    ecs.on(ListTasksCommand).rejectsOnce(awsError('ThrottlingException', 'Rate exceeded')).resolves({ taskArns: [] });
-    const { handler } = harness();
-    await expect(handler(terminateOf())).resolves.toMatchObject({ lifecycle: 'completed' });
-    expect(ecs.commandCalls(ListTasksCommand)).toHaveLength(3);
+  it('looks again before ending the session: a newer instance after the completion keeps the session, no notice', async () => {
+    const { world, event } = stoppingWorld();
+    world.before = (call) => {
+      if (call.name === 'CompleteLifecycleAction') {
+        world.desired = 1;
+        world.launch(NEW);
+      }
+    };
+    await expect(hookFor(world)(event)).resolves.toMatchObject({ role: 'replacement', notified: false, lifecycle: 'completed' });
+    expect(world.params.has(GAME.sessionParameterName)).toBe(true);
+    expect(world.published).toEqual([]);
+  });
+});
+
+describe('terminate: no wake is lost', () => {
+  /** The waker: a player's lookup, handed back and retried by Lambda one and three minutes later. */
+  async function wake(): Promise<string> {
+    return (await requestStart(GAME, { source: 'lookup', lookupAt: '2025-06-01T18:00:05Z', query: '_minecraft._tcp.mc.example.com SRV', now: new Date() })).result;
+  }
+
+  function longStop(listingLag = 0) {
+    const { world, event } = stoppingWorld();
+    world.listingLag = listingLag;
+    // The game takes 4.5 minutes to save: longer than the waker's Lambda retries (1 and 3 minutes).
+    for (const task of world.tasks) task.saveMs = 270_000;
+    const wakes: string[] = [];
+    const wakeAt = [10_000, 70_000, 190_000];
+    const stopStart = world.clock.now();
+    world.before = async (call) => {
+      if (call.name !== 'DescribeTasks' || wakeAt.length === 0) return;
+      if (world.clock.now() - stopStart < wakeAt[0]!) return;
+      wakeAt.shift();
+      const before = world.before;
+      world.before = undefined;
+      wakes.push(await wake());
+      world.before = before;
+    };
+    const hook = hookFor(world, GAME, { drainGraceMs: 200_000, drainWaitMaxMs: 300_000 });
+    return { world, event, hook, wakes };
+  }
+
+  it('starts the game exactly once at the end of a stop longer than the waker retries, and announces it after "stopped"', async () => {
+    const { world, event, hook, wakes } = longStop();
+    await expect(hook(event)).resolves.toMatchObject({ role: 'stop', notified: true, restarted: true });
+    expect(wakes).toEqual(['deferred', 'deferred', 'deferred']);
+    expect(world.clock.now() - Date.parse('2025-06-01T18:00:00Z')).toBeGreaterThan(4 * 60_000);
+    expect(world.setDesired).toEqual([1]);
+    expect(world.subjects()).toEqual(['mc.example.com stopped', 'starting mc.example.com']);
+    expect(world.published[1]!.message).toContain('asked for it while it was stopping');
+    expect(world.param(GAME.sessionParameterName)).toMatchObject({ source: 'pending-wake', query: '_minecraft._tcp.mc.example.com SRV' });
+    expect(world.params.has(GAME.pendingWakeParameterName)).toBe(false);
+    expect(out.metricNames()).toEqual(['InstanceStopped', 'RestartedAfterStop']);
+  });
+
+  it('starts it too when Auto Scaling still lists the instance as Terminating:Wait after its action completed', async () => {
+    const { world, event, hook } = longStop(100);
+    await expect(hook(event)).resolves.toMatchObject({ restarted: true });
+    expect(world.setDesired).toEqual([1]);
+    expect(world.subjects()).toEqual(['mc.example.com stopped', 'starting mc.example.com']);
+  });
+
+  it('a repeated terminate event after the restart neither stops the new start nor announces anything', async () => {
+    const { world, event, hook } = longStop();
+    await hook(event);
+    world.before = undefined;
+    world.clock.advance(60_000);
+    await expect(hook(event)).resolves.toMatchObject({ role: 'replacement', notified: false, restarted: false, lifecycle: 'already-done' });
+    expect(world.setDesired).toEqual([1]);
+    expect(world.subjects()).toEqual(['mc.example.com stopped', 'starting mc.example.com']);
+    expect(world.params.has(GAME.sessionParameterName)).toBe(true);
+  });
+});
+
+describe('terminate: the "stopped" notice is exact', () => {
+  it('is published by the retry when the publish failed once after the action was completed', async () => {
+    const { world, event } = stoppingWorld();
+    const hook = hookFor(world);
+    world.fault = (call) => (call.name === 'Publish' ? Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable', $fault: 'server' }) : undefined);
+    await expect(hook(event)).rejects.toThrow('Service Unavailable');
+    expect(world.actions.get(`token-${OLD}-terminate`)!.done).toBe(true);
+    expect(world.params.has(GAME.sessionParameterName)).toBe(true);
+    expect(out.problems().map((l) => l.message)).toContainEqual(expect.stringContaining('event failed'));
+    expect(out.metricNames()).toEqual(['HookFailed']);
+
+    world.fault = undefined;
+    world.clock.advance(60_000);
+    await expect(hook(event)).resolves.toMatchObject({ role: 'stop', lifecycle: 'already-done', notified: true });
+    expect(world.published).toEqual([{ subject: 'mc.example.com stopped', message: 'stopped mc.example.com after 2 h 11 min' }]);
+    expect(world.params.has(GAME.sessionParameterName)).toBe(false);
+  });
+
+  it('is not repeated by a retry that finds it recorded in the session', async () => {
+    const { world, event } = stoppingWorld({ session: sessionOf({ stoppedNoticeAt: '2025-06-01T18:00:30Z' }) });
+    world.actions.get(`token-${OLD}-terminate`)!.done = true;
+    await expect(hookFor(world)(event)).resolves.toMatchObject({ lifecycle: 'already-done', notified: false });
+    expect(world.published).toEqual([]);
+    expect(world.params.has(GAME.sessionParameterName)).toBe(false);
+  });
+
+  it('is not repeated by a replay after the stop has ended', async () => {
+    const { world, event } = stoppingWorld();
+    const hook = hookFor(world);
+    await hook(event);
+    await expect(hook(event)).resolves.toMatchObject({ lifecycle: 'already-done', notified: false });
+    expect(world.subjects()).toEqual(['mc.example.com stopped']);
+  });
+
+  it('leaves a newer session alone when a late retry of an old stop finds the action done', async () => {
+    const { world, event } = stoppingWorld();
+    world.actions.get(`token-${OLD}-terminate`)!.done = true;
+    // The stop ended long ago; a new start claimed a session at 18:30 and is raising the group.
+    world.setParam(GAME.sessionParameterName, sessionOf({ startedAt: '2025-06-01T18:30:00Z' }));
+    await expect(hookFor(world)(event)).resolves.toMatchObject({ notified: false, restarted: false });
+    expect(world.param(GAME.sessionParameterName)).toMatchObject({ startedAt: '2025-06-01T18:30:00Z' });
+    expect(world.published).toEqual([]);
+  });
+
+  it('announces the stop of a host no session covered when its action completes', async () => {
+    const { world, event } = stoppingWorld({ session: false });
+    await expect(hookFor(world)(event)).resolves.toMatchObject({ notified: true });
+    expect(world.subjects()).toEqual(['mc.example.com stopped']);
   });
 });
 
@@ -425,67 +444,163 @@ describe('warm pool', () => {
     ['launch', 'EC2', 'WarmPool'],
     ['terminate', 'WarmPool', 'EC2'],
   ] as const)('only continues a %s from %s to %s', async (transition, origin, destination) => {
-    const { handler, counted } = harness();
-    await expect(handler(lifecycleEvent({ transition, instanceId: 'i-warm', origin, destination }))).resolves.toEqual({
+    const world = new World().install();
+    world.actions.set(`token-i-warm-${transition}`, { instanceId: 'i-warm', kind: transition, done: false });
+    await expect(hookFor(world)(lifecycleEvent({ transition, instanceId: 'i-warm', origin, destination }))).resolves.toEqual({
       kind: 'warm-pool',
       instanceId: 'i-warm',
       lifecycle: 'completed',
     });
-    expect(callOrder).toEqual(['CompleteLifecycleAction']);
-    expect(route53.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0);
-    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
-    expect(counted).toEqual([]);
+    expect(names(world.calls)).toEqual(['CompleteLifecycleAction']);
+    expect(out.metrics()).toEqual([]);
   });
 
-  it('points DNS at a warm instance that enters service', async () => {
-    const { handler } = harness();
-    await expect(handler(lifecycleEvent({ transition: 'launch', instanceId: 'i-new', origin: 'WarmPool', destination: 'AutoScalingGroup' }))).resolves.toMatchObject({
-      kind: 'launch',
-      dns: 'updated',
-    });
+  it('stops the game like any other when its instance returns to the warm pool', async () => {
+    const world = runningWorld();
+    world.terminate(OLD, { desired: 0 });
+    const event = lifecycleEvent({ transition: 'terminate', instanceId: OLD, origin: 'AutoScalingGroup', destination: 'WarmPool' });
+    await expect(hookFor(world)(event)).resolves.toMatchObject({ role: 'stop', notified: true });
+    expect(world.containerInstances[0]!.status).toBe('DRAINING');
   });
 });
 
 describe('spot interruption warning', () => {
-  it('drains at once, restores the placeholder and notifies', async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(group(['i-spot', 'InService']));
-    const { handler, counted } = harness();
-    await expect(handler(spotEvent('i-spot'))).resolves.toEqual({ kind: 'spot', instanceId: 'i-spot', dns: 'placeholder', notified: true });
-    expect(inputsOf(ecs.commandCalls(UpdateServiceCommand))).toEqual([{ cluster: 'gm-mc-cluster', service: 'gm-mc-service', desiredCount: 0 }]);
-    expect(inputsOf(route53.commandCalls(ChangeResourceRecordSetsCommand))[0]!.ChangeBatch!.Changes).toEqual([PLACEHOLDER_A]);
-    expect(inputsOf(sns.commandCalls(PublishCommand))).toEqual([
-      { TopicArn: TOPIC_ARN, Subject: 'mc.example.com spot interruption', Message: 'spot interruption: mc.example.com is saving and stopping' },
+  function spotWorld(state: Record<string, unknown> | false) {
+    const world = runningWorld({ state });
+    return world;
+  }
+
+  it('with players on: keeps the group at 1 so Auto Scaling relaunches, drains the task now, and says it relaunches', async () => {
+    const world = spotWorld(watchdogStateOf(OLD, { players: 3, lastPlayersAt: '2025-06-01T17:59:00Z' }));
+    await expect(hookFor(world, SPOT_GAME)(spotEvent(OLD))).resolves.toEqual({ kind: 'spot', instanceId: OLD, action: 'relaunch', notified: true });
+    expect(world.desired).toBe(1);
+    expect(world.setDesired).toEqual([]);
+    expect(world.service.desired).toBe(1);
+    expect(world.containerInstances[0]!.status).toBe('DRAINING');
+    expect(world.runningTasksOn(OLD)).toHaveLength(0);
+    expect(world.published).toEqual([
+      { subject: 'mc.example.com spot interruption', message: expect.stringContaining('is saving and relaunches on a new instance (players are on)') },
     ]);
+    expect(world.param(GAME.sessionParameterName)).toMatchObject({ spotWarnedInstanceId: OLD });
     // No lifecycle action belongs to this event; the terminate hook completes its own.
-    expect(autoScaling.commandCalls(CompleteLifecycleActionCommand)).toHaveLength(0);
-    expect(counted).toEqual(['SpotInterruption']);
+    expect(world.callsOf('CompleteLifecycleAction')).toHaveLength(0);
+    expect(out.metricNames()).toEqual(['SpotInterruption']);
   });
 
-  it("ignores another group's instance", async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(group(['i-mine', 'InService']));
-    const { handler, counted, flushed } = harness();
-    await expect(handler(spotEvent('i-theirs'))).resolves.toMatchObject({ kind: 'ignore', instanceId: 'i-theirs' });
-    expect(inputsOf(autoScaling.commandCalls(DescribeAutoScalingGroupsCommand))).toEqual([{ AutoScalingGroupNames: ['gm-mc-asg'] }]);
-    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
-    expect(route53.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0);
-    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
-    expect(counted).toEqual([]);
-    expect(flushed).toEqual([]);
+  it('with nobody on: sets the group to 0, stops the service, drains the task now, and says it is saving and stopping', async () => {
+    const world = spotWorld(watchdogStateOf(OLD, { players: 0 }));
+    await expect(hookFor(world, SPOT_GAME)(spotEvent(OLD))).resolves.toMatchObject({ action: 'stop', notified: true });
+    expect(world.setDesired).toEqual([0]);
+    expect(world.service.desired).toBe(0);
+    expect(world.runningTasksOn(OLD)).toHaveLength(0);
+    expect(world.published.map((p) => p.message)).toEqual([expect.stringContaining('is saving and stopping (nobody was playing)')]);
   });
 
-  it('ignores the warning when the group does not exist', async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });
-    const { handler } = harness();
-    await expect(handler(spotEvent('i-spot'))).resolves.toMatchObject({ kind: 'ignore' });
-    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+  it('relaunches when the watchdog has not reported on the instance', async () => {
+    const world = spotWorld(false);
+    await expect(hookFor(world, SPOT_GAME)(spotEvent(OLD))).resolves.toMatchObject({ action: 'relaunch' });
+    expect(world.desired).toBe(1);
   });
 
-  it('does not stop the game on a newer instance that already serves', async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(group(['i-spot', 'InService'], ['i-new', 'Pending:Wait']));
-    const { handler } = harness();
-    await expect(handler(spotEvent('i-spot'))).resolves.toMatchObject({ kind: 'spot', dns: 'unchanged', notified: false });
-    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
-    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  it('announces a repeated warning only once', async () => {
+    const world = spotWorld(watchdogStateOf(OLD, { players: 0 }));
+    const hook = hookFor(world, SPOT_GAME);
+    await hook(spotEvent(OLD));
+    // The group was set to 0 but the instance is still InService when the warning comes again.
+    await expect(hook(spotEvent(OLD))).resolves.toMatchObject({ action: 'none', notified: false });
+    expect(world.published).toHaveLength(1);
+    expect(world.setDesired).toEqual([0]);
+    expect(out.metricNames()).toEqual(['SpotInterruption', 'DuplicateEvent']);
+  });
+
+  it("ignores another group's instance without any write or metric", async () => {
+    const world = spotWorld(false);
+    await expect(hookFor(world, SPOT_GAME)(spotEvent('i-theirs'))).resolves.toMatchObject({ kind: 'ignore', instanceId: 'i-theirs' });
+    expect(names(world.calls)).toEqual(['DescribeAutoScalingGroups']);
+    expect(out.metrics()).toEqual([]);
+  });
+
+  it('only drains an instance that no longer serves (its terminate hook handles the rest)', async () => {
+    const world = spotWorld(false);
+    world.terminate(OLD, { desired: 0 });
+    await expect(hookFor(world, SPOT_GAME)(spotEvent(OLD))).resolves.toMatchObject({ action: 'none', notified: false });
+    expect(world.published).toEqual([]);
+    expect(world.containerInstances[0]!.status).toBe('DRAINING');
+  });
+});
+
+describe('failed launches', () => {
+  function failingWorld(options: { session?: Record<string, unknown> | false; spot?: boolean } = {}) {
+    const world = new World().install();
+    world.desired = 1;
+    if (options.session !== false) world.setParam(GAME.sessionParameterName, options.session ?? sessionOf());
+    if (options.spot) world.distribution = { OnDemandBaseCapacity: 0, OnDemandPercentageAboveBaseCapacity: 0, SpotAllocationStrategy: 'price-capacity-optimized' };
+    return world;
+  }
+  const reason = 'We currently do not have sufficient t3.medium capacity in the Availability Zone you requested (eu-west-1b). Launching EC2 instance failed.';
+
+  it("alerts with AWS's reason and counts the failure in the session; Auto Scaling keeps trying", async () => {
+    const world = failingWorld();
+    await expect(hookFor(world)(launchFailedEvent({ activityId: 'act-1' }))).resolves.toEqual({ kind: 'launch-failed', action: 'retry', failures: 1 });
+    expect(world.published).toEqual([{ subject: 'mc.example.com launch failed', message: expect.stringContaining(reason) }]);
+    expect(world.published[0]!.message).toContain('failure 1 of 3');
+    expect(world.param(GAME.sessionParameterName)).toMatchObject({ startedAt: SESSION_STARTED_AT, launchFailures: 1, launchFailureActivities: ['act-1'] });
+    expect(world.desired).toBe(1);
+    expect(out.metricNames()).toEqual(['LaunchFailed']);
+  });
+
+  it('gives up after the third failure of a session: group to 0, session ended, an alert that says why', async () => {
+    const world = failingWorld({ session: sessionOf({ launchFailures: 2, launchFailureActivities: ['act-1', 'act-2'] }) });
+    await expect(hookFor(world)(launchFailedEvent({ activityId: 'act-3', message: 'Instance launch failed: quota exceeded' }))).resolves.toEqual({
+      kind: 'launch-failed',
+      action: 'give-up',
+      failures: 3,
+    });
+    expect(world.setDesired).toEqual([0]);
+    expect(world.params.has(GAME.sessionParameterName)).toBe(false);
+    expect(world.published).toEqual([{ subject: 'mc.example.com start given up', message: expect.stringContaining('after 3 failed launches') }]);
+    expect(world.published[0]!.message).toContain('Instance launch failed: quota exceeded');
+    expect(out.metricNames()).toEqual(['LaunchFailed', 'LaunchGaveUp']);
+  });
+
+  it('switches a spot start to on-demand after its first failure, records it, and the end of the stop switches back', async () => {
+    const world = failingWorld({ spot: true });
+    const hook = hookFor(world, SPOT_GAME);
+    await expect(hook(launchFailedEvent({ activityId: 'act-1' }))).resolves.toEqual({ kind: 'launch-failed', action: 'on-demand', failures: 1 });
+    expect(world.asgUpdates).toEqual([
+      {
+        AutoScalingGroupName: GAME.asgName,
+        MixedInstancesPolicy: { InstancesDistribution: { OnDemandBaseCapacity: 1, OnDemandPercentageAboveBaseCapacity: 0, SpotAllocationStrategy: 'price-capacity-optimized' } },
+      },
+    ]);
+    expect(world.param(GAME.sessionParameterName)).toMatchObject({ onDemandFallback: true, launchFailures: 1 });
+    expect(world.published[0]!.message).toContain('now uses on-demand capacity');
+    expect(out.metricNames()).toEqual(['LaunchFailed', 'OnDemandFallback']);
+
+    // The on-demand launch works; later the game stops.
+    const launch = world.launch(NEW);
+    world.registerAgent(NEW);
+    await hook(launch);
+    const stop = world.terminate(NEW, { desired: 0 });
+    await expect(hook(stop)).resolves.toMatchObject({ role: 'stop', notified: true });
+    expect(world.distribution!.OnDemandBaseCapacity).toBe(0);
+    expect(world.params.has(GAME.sessionParameterName)).toBe(false);
+  });
+
+  it('a spot start that failed on on-demand too is retried, then given up', async () => {
+    const world = failingWorld({ spot: true, session: sessionOf({ launchFailures: 1, onDemandFallback: true, launchFailureActivities: ['act-1'] }) });
+    world.distribution!.OnDemandBaseCapacity = 1;
+    const hook = hookFor(world, SPOT_GAME);
+    await expect(hook(launchFailedEvent({ activityId: 'act-2' }))).resolves.toMatchObject({ action: 'retry', failures: 2 });
+    await expect(hook(launchFailedEvent({ activityId: 'act-3' }))).resolves.toMatchObject({ action: 'give-up', failures: 3 });
+    expect(world.setDesired).toEqual([0]);
+    expect(world.distribution!.OnDemandBaseCapacity).toBe(0);
+  });
+
+  it('counts a start that no session covered by adopting it', async () => {
+    const world = failingWorld({ session: false });
+    await hookFor(world)(launchFailedEvent({ activityId: 'act-1' }));
+    expect(world.param(GAME.sessionParameterName)).toMatchObject({ source: 'operator', launchFailures: 1, launchFailureActivities: ['act-1'] });
   });
 });
 
@@ -493,26 +608,29 @@ describe('input and configuration', () => {
   it.each([
     ['nothing', undefined],
     ['an empty object', {}],
-    ['a malformed lifecycle event', { source: 'aws.autoscaling', 'detail-type': 'EC2 Instance-launch Lifecycle Action', detail: { AutoScalingGroupName: GAME.asgName } }],
-    ["another game's lifecycle event", lifecycleEvent({ transition: 'terminate', instanceId: 'i-x', group: 'gm-valheim-asg' })],
-  ])('ignores %s without calling AWS or publishing metrics', async (_label, event) => {
-    const { handler, flushed } = harness();
-    await expect(handler(event)).resolves.toMatchObject({ kind: 'ignore' });
-    expect(callOrder).toEqual([]);
-    expect(flushed).toEqual([]);
+    ['an array', []],
+    ['a lifecycle event without its token', { source: 'aws.autoscaling', 'detail-type': 'EC2 Instance-launch Lifecycle Action', detail: { AutoScalingGroupName: GAME.asgName, EC2InstanceId: NEW } }],
+    ['an unknown Auto Scaling event', { source: 'aws.autoscaling', 'detail-type': 'EC2 Instance Launch Successful', detail: { AutoScalingGroupName: GAME.asgName } }],
+    ['a spot warning without instance', { source: 'aws.ec2', 'detail-type': 'EC2 Spot Instance Interruption Warning', detail: {} }],
+  ])('skips %s without calling AWS, and counts it', async (_label, event) => {
+    const world = new World().install();
+    await expect(hookFor(world)(event)).resolves.toMatchObject({ kind: 'ignore' });
+    expect(world.calls).toEqual([]);
+    expect(out.metricNames()).toEqual(['EventSkipped']);
+    expect(out.problems().map((l) => l.message)).toEqual(['event skipped: not one the hook handles']);
   });
 
-  it('names the missing environment variable', async () => {
-    const handler = createHandler({ env: { GM_TOPIC_ARN: TOPIC_ARN } });
-    await expect(handler(launchOf())).rejects.toThrow('environment variable GM_GAME is not set');
-    await expect(createHandler({ env: { GM_GAME: JSON.stringify(GAME) } })(launchOf())).rejects.toThrow('GM_TOPIC_ARN');
+  it("ignores another game's lifecycle event without counting it", async () => {
+    const world = new World().install();
+    await expect(hookFor(world)(lifecycleEvent({ transition: 'terminate', instanceId: 'i-x', group: 'gm-valheim-asg' }))).resolves.toMatchObject({ kind: 'ignore' });
+    expect(world.calls).toEqual([]);
+    expect(out.metrics()).toEqual([]);
   });
 
-  it('names the fields missing from GM_GAME', async () => {
+  it('names the variables missing from the environment', async () => {
+    await expect(createHandler({ env: { GM_TOPIC_ARN: TOPIC_ARN } })(lifecycleEvent({ transition: 'launch', instanceId: NEW }))).rejects.toThrow('GM_GAME is not set');
     const { hostedZoneId: _zone, ...partial } = GAME;
-    const handler = createHandler({ env: { GM_GAME: JSON.stringify(partial), GM_TOPIC_ARN: TOPIC_ARN } });
-    await expect(handler(launchOf())).rejects.toThrow('GM_GAME lacks hostedZoneId');
-    expect(callOrder).toEqual([]);
+    await expect(createHandler({ env: { GM_GAME: JSON.stringify(partial), GM_TOPIC_ARN: TOPIC_ARN } })({})).rejects.toThrow('hostedZoneId');
   });
 
   it('exports a handler that can be imported without any environment', async () => {

@@ -27,8 +27,8 @@ describe('dry run', () => {
 
 describe('lazyClient', () => {
   it('makes the client once, on first use, with the shared retry budget', async () => {
-    const { lazyClient, MAX_ATTEMPTS } = await import('../../../src/lambdas/shared/aws-clients');
-    const made: { maxAttempts: number }[] = [];
+    const { lazyClient, MAX_ATTEMPTS, REQUEST_TIMEOUT_MS, CONNECTION_TIMEOUT_MS } = await import('../../../src/lambdas/shared/aws-clients');
+    const made: { maxAttempts: number; region?: string }[] = [];
     const client = lazyClient((config) => {
       made.push(config);
       return new SNSClient({ ...config, region: 'eu-west-1' });
@@ -36,7 +36,49 @@ describe('lazyClient', () => {
     expect(made).toEqual([]);
     const first = client();
     expect(client()).toBe(first);
-    expect(made).toEqual([{ maxAttempts: MAX_ATTEMPTS }]);
+    expect(made).toEqual([
+      { maxAttempts: MAX_ATTEMPTS, requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: CONNECTION_TIMEOUT_MS, throwOnRequestTimeout: true } },
+    ]);
     expect(MAX_ATTEMPTS).toBe(5);
+  });
+
+  it('keeps one client per region: the waker calls the game region from us-east-1', async () => {
+    const { lazyClient } = await import('../../../src/lambdas/shared/aws-clients');
+    const made: (string | undefined)[] = [];
+    const client = lazyClient((config) => {
+      made.push(config.region);
+      return new SNSClient({ ...config, region: config.region ?? 'us-east-1' });
+    });
+    const home = client();
+    const away = client('eu-west-1');
+    expect(away).not.toBe(home);
+    expect(client('eu-west-1')).toBe(away);
+    expect(await away.config.region()).toBe('eu-west-1');
+    expect(made).toEqual([undefined, 'eu-west-1']);
+  });
+
+  it('gives up on an attempt that hangs instead of waiting for the function timeout', async () => {
+    const { createServer } = await import('node:http');
+    const { lazyClient } = await import('../../../src/lambdas/shared/aws-clients');
+    // A server that accepts and never answers.
+    const server = createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const client = lazyClient((config) =>
+      new SNSClient({
+        ...config,
+        maxAttempts: 1,
+        requestHandler: { ...config.requestHandler, requestTimeout: 200 },
+        region: 'eu-west-1',
+        endpoint: `http://127.0.0.1:${port}`,
+        credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+      }),
+    );
+    try {
+      await expect(client().send(new ListTopicsCommand({}))).rejects.toMatchObject({ name: 'TimeoutError' });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { pollUntil } from '../../../src/lambdas/shared/poll';
-import type { Clock } from '../../../src/lambdas/instance-hook/ports';
+import type { Clock } from '../../../src/lambdas/shared/poll';
 import { awsError, fakeClock } from '../instance-hook/fixtures';
 
 describe('pollUntil', () => {

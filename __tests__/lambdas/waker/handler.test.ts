@@ -1,358 +1,236 @@
 import './powertools-env';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHandler, type WakerOptions } from '../../../src/lambdas/waker/handler';
+import { endSession } from '../../../src/lambdas/shared/session';
+import { FakeWorld } from './fake-world';
 import {
-  AutoScalingClient,
-  DescribeAutoScalingGroupsCommand,
-  SetDesiredCapacityCommand,
-  type AutoScalingGroup,
-  type LifecycleState,
-} from '@aws-sdk/client-auto-scaling';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../../src/lambdas/waker/handler';
-import { WakeDeferredError } from '../../../src/lambdas/waker/retry';
-import { logger } from '../../../src/lambdas/waker/telemetry';
-import type { WakeTarget } from '../../../src/runtime/contract';
-import { MINECRAFT, VALHEIM, logsEvent, queryLine } from './fixtures';
+  GAME_REGION,
+  MC_SRV,
+  MINECRAFT,
+  NOW,
+  TOPIC_ARN,
+  VALHEIM,
+  VH_A,
+  logsEvent,
+  queryLine,
+  route,
+  wakerEnv,
+  writeRoutesFile,
+} from './fixtures';
+import { captureOutput, type Output } from './output';
 
-const autoScaling = mockClient(AutoScalingClient);
-const sns = mockClient(SNSClient);
+let world: FakeWorld;
+let output: Output;
 
-const TOPIC_ARN = 'arn:aws:sns:eu-central-1:123456789012:gm-alerts';
-const MC_SRV = queryLine('_minecraft._tcp.mc.example.com', 'SRV');
-const VH_A = queryLine('valheim.example.com', 'A');
-
-interface EmittedMetric {
-  readonly name: string;
-  readonly value: unknown;
-  readonly game?: string;
+function waker(options: WakerOptions = {}) {
+  return createHandler({ env: wakerEnv(), now: () => NOW, ...options });
 }
-
-let consoleLog: jest.SpyInstance;
-
-/** Reads the EMF documents Powertools printed (it prints to console.log in dev mode). */
-function emittedMetrics(): EmittedMetric[] {
-  const out: EmittedMetric[] = [];
-  for (const [text] of consoleLog.mock.calls as [unknown][]) {
-    if (typeof text !== 'string' || !text.includes('"_aws"')) continue;
-    const doc = JSON.parse(text) as Record<string, unknown> & {
-      _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
-    };
-    for (const directive of doc._aws.CloudWatchMetrics) {
-      expect(directive.Namespace).toBe('GameManagement');
-      const hasGame = directive.Dimensions.some((set) => set.includes('game'));
-      for (const { Name } of directive.Metrics) {
-        out.push({ name: Name, value: doc[Name], ...(hasGame ? { game: String(doc.game) } : {}) });
-      }
-    }
-  }
-  return out;
-}
-
-function groupAt(target: WakeTarget, desired: number, ...states: LifecycleState[]): AutoScalingGroup {
-  return {
-    AutoScalingGroupName: target.asgName,
-    DesiredCapacity: desired,
-    MinSize: 0,
-    MaxSize: 1,
-    Instances: states.map((LifecycleState, i) => ({
-      InstanceId: `i-0${i}`,
-      LifecycleState,
-      AvailabilityZone: 'eu-central-1a',
-      HealthStatus: 'Healthy',
-      ProtectedFromScaleIn: false,
-    })),
-  } as Partial<AutoScalingGroup> as AutoScalingGroup;
-}
-
-function describeReturns(target: WakeTarget, group: AutoScalingGroup | undefined) {
-  return autoScaling
-    .on(DescribeAutoScalingGroupsCommand, { AutoScalingGroupNames: [target.asgName] })
-    .resolves({ AutoScalingGroups: group ? [group] : [] });
-}
-
-const describedGroups = () => autoScaling.commandCalls(DescribeAutoScalingGroupsCommand).map((c) => c.args[0].input.AutoScalingGroupNames);
-const scaledGroups = () => autoScaling.commandCalls(SetDesiredCapacityCommand).map((c) => c.args[0].input);
-const published = () => sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
 
 beforeEach(() => {
-  autoScaling.reset();
-  sns.reset();
-  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-  autoScaling.on(SetDesiredCapacityCommand).resolves({});
-  process.env.GM_GAMES = JSON.stringify([MINECRAFT, VALHEIM]);
-  process.env.GM_GAME_REGION = 'eu-central-1';
-  process.env.GM_TOPIC_ARN = TOPIC_ARN;
-  consoleLog = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  world = new FakeWorld();
+  output = captureOutput();
 });
 
 afterEach(() => {
   jest.restoreAllMocks();
 });
 
-describe('waker handler', () => {
-  it('wakes a game on the SRV lookup it waits for, and notifies', async () => {
-    describeReturns(MINECRAFT, groupAt(MINECRAFT, 0));
+describe('waker: a lookup starts a stopped game', () => {
+  it('claims the session, sets the group to 1 in the game region and announces "starting" once', async () => {
+    world.stopped(MINECRAFT.asgName);
 
-    await expect(handler(logsEvent([MC_SRV]))).resolves.toMatchObject({ games: { minecraft: 'woken' } });
+    await expect(waker()(logsEvent([MC_SRV]))).resolves.toEqual({ messageType: 'DATA_MESSAGE', lines: 1, malformed: 0, games: { minecraft: 'started' } });
 
-    expect(describedGroups()).toEqual([['gm-minecraft-asg']]);
-    expect(scaledGroups()).toEqual([{ AutoScalingGroupName: 'gm-minecraft-asg', DesiredCapacity: 1, HonorCooldown: false }]);
-    expect(published()).toEqual([
+    expect(world.groups.get(MINECRAFT.asgName)?.desired).toBe(1);
+    expect(world.callsOf('SetDesiredCapacity').map((c) => c.input)).toEqual([
+      { AutoScalingGroupName: 'gm-minecraft-asg', DesiredCapacity: 1, HonorCooldown: false },
+    ]);
+    expect(JSON.parse(world.parameters.get(MINECRAFT.sessionParameterName) ?? 'null')).toEqual({
+      startedAt: NOW.toISOString(),
+      source: 'lookup',
+      lookupAt: '2024-05-01T10:00:00.000Z',
+      query: '_minecraft._tcp.mc.example.com SRV',
+    });
+    expect(world.published).toEqual([
       {
+        region: 'eu-central-1',
         TopicArn: TOPIC_ARN,
         Subject: 'starting mc.example.com',
-        Message: expect.stringContaining('SRV query for _minecraft._tcp.mc.example.com'),
+        Message: expect.stringContaining('SRV query for _minecraft._tcp.mc.example.com at 2024-05-01T10:00:00.000Z through edge location FRA6'),
       },
     ]);
-    expect(published()[0]?.Message).toContain('FRA6');
-    expect(emittedMetrics()).toEqual([{ name: 'Wakes', value: 1, game: 'minecraft' }]);
+    expect(world.calls.filter((c) => c.command !== 'Publish').every((c) => c.region === GAME_REGION)).toBe(true);
+    expect(output.metrics()).toEqual([{ name: 'Wakes', value: 1, game: 'minecraft' }]);
+    expect(output.logs()).toContainEqual(expect.objectContaining({ level: 'INFO', message: 'started game', game: 'minecraft' }));
+  });
+
+  it('makes the game calls in GM_GAME_REGION and publishes in the topic region', async () => {
+    world.stopped(MINECRAFT.asgName);
+    const env = wakerEnv([MINECRAFT], { GM_GAME_REGION: 'ap-southeast-2', GM_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:gm-alerts' });
+
+    await waker({ env })(logsEvent([MC_SRV]));
+
+    const regions = new Set(world.calls.filter((c) => c.command !== 'Publish').map((c) => c.region));
+    expect(regions).toEqual(new Set(['ap-southeast-2']));
+    expect(world.published.map((p) => p.region)).toEqual(['eu-west-1']);
+  });
+
+  it('two wakers at once for one stopped game: one SetDesiredCapacity, one notice', async () => {
+    world.stopped(MINECRAFT.asgName);
+    // Two edge locations log the same player's lookups; CloudWatch Logs delivers them in two batches, to two invocations.
+    const first = waker();
+    const second = waker();
+
+    const results = await Promise.all([
+      first(logsEvent([queryLine('_minecraft._tcp.mc.example.com', 'SRV', { edge: 'FRA6' })])),
+      second(logsEvent([queryLine('_minecraft._tcp.mc.example.com', 'SRV', { edge: 'AMS1', time: '2024-05-01T10:00:00.200Z' })])),
+    ]);
+
+    expect(results.map((r) => r.games.minecraft).sort()).toEqual(['already-up', 'started']);
+    expect(world.scaled()).toEqual(['gm-minecraft-asg 1']);
+    expect(world.published).toHaveLength(1);
+    expect(output.metrics()).toEqual([{ name: 'Wakes', value: 1, game: 'minecraft' }]);
+  });
+
+  it('five wakers at once for two stopped games: one start and one notice per game', async () => {
+    world.stopped(MINECRAFT.asgName).stopped(VALHEIM.asgName);
+
+    await Promise.all(Array.from({ length: 5 }, () => waker()(logsEvent([MC_SRV, VH_A]))));
+
+    expect(world.scaled().sort()).toEqual(['gm-minecraft-asg 1', 'gm-valheim-asg 1']);
+    expect(world.published.map((p) => p.Subject).sort()).toEqual(['starting mc.example.com', 'starting valheim.example.com']);
   });
 
   it('does not wake a game on a query type outside its wakeOn (A for an SRV-only game)', async () => {
-    describeReturns(MINECRAFT, groupAt(MINECRAFT, 0));
+    world.stopped(MINECRAFT.asgName);
 
-    await expect(handler(logsEvent([queryLine('mc.example.com', 'A'), queryLine('mc.example.com', 'AAAA')]))).resolves.toMatchObject({
-      games: {},
-    });
+    await expect(waker()(logsEvent([queryLine('mc.example.com', 'A'), queryLine('mc.example.com', 'AAAA')]))).resolves.toMatchObject({ games: {} });
 
-    expect(autoScaling.calls()).toHaveLength(0);
-    expect(sns.calls()).toHaveLength(0);
-    expect(emittedMetrics()).toEqual([]);
+    expect(world.calls).toEqual([]);
+    expect(output.metrics()).toEqual([]);
   });
 
   it('matches names case-insensitively and with a trailing dot', async () => {
-    describeReturns(MINECRAFT, groupAt(MINECRAFT, 0));
-    describeReturns(VALHEIM, groupAt(VALHEIM, 0));
+    world.stopped(MINECRAFT.asgName).stopped(VALHEIM.asgName);
 
-    await handler(logsEvent([queryLine('_MINECRAFT._tcp.Mc.Example.COM.', 'SRV'), queryLine('VALHEIM.EXAMPLE.COM.', 'AAAA')]));
+    await waker()(logsEvent([queryLine('_MINECRAFT._tcp.Mc.Example.COM.', 'SRV'), queryLine('VALHEIM.EXAMPLE.COM.', 'aaaa')]));
 
-    expect(scaledGroups().map((i) => i.AutoScalingGroupName).sort()).toEqual(['gm-minecraft-asg', 'gm-valheim-asg']);
+    expect(world.scaled().sort()).toEqual(['gm-minecraft-asg 1', 'gm-valheim-asg 1']);
   });
 
-  it('makes the Auto Scaling call in the game region and publishes in the topic region', async () => {
-    process.env.GM_GAME_REGION = 'ap-southeast-2';
-    process.env.GM_TOPIC_ARN = 'arn:aws:sns:ap-southeast-2:123456789012:gm-alerts';
-    describeReturns(MINECRAFT, groupAt(MINECRAFT, 0));
+  it('starts each of two games of one batch, each counted under its own game', async () => {
+    world.stopped(MINECRAFT.asgName).stopped(VALHEIM.asgName);
 
-    await handler(logsEvent([MC_SRV]));
+    await expect(waker()(logsEvent([VH_A, MC_SRV, VH_A]))).resolves.toMatchObject({ games: { minecraft: 'started', valheim: 'started' } });
 
-    const asgClient = autoScaling.send.getCall(0).thisValue as AutoScalingClient;
-    const snsClient = sns.send.getCall(0).thisValue as SNSClient;
-    await expect(asgClient.config.region()).resolves.toBe('ap-southeast-2');
-    await expect(snsClient.config.region()).resolves.toBe('ap-southeast-2');
-    await expect(asgClient.config.maxAttempts()).resolves.toBe(5);
+    expect(world.published.map((p) => p.Subject).sort()).toEqual(['starting mc.example.com', 'starting valheim.example.com']);
+    expect(output.metrics().sort((a, b) => String(a.game).localeCompare(String(b.game)))).toEqual([
+      { name: 'Wakes', value: 1, game: 'minecraft' },
+      { name: 'Wakes', value: 1, game: 'valheim' },
+    ]);
   });
 
-  it('leaves a group already at 1 alone: no scaling call, no notice, no metric', async () => {
-    describeReturns(MINECRAFT, groupAt(MINECRAFT, 1, 'Pending'));
+  it('makes one start request per game for 10,000 matching lines, and names the count in the notice', async () => {
+    world.stopped(MINECRAFT.asgName).stopped(VALHEIM.asgName);
+    const lines = Array.from({ length: 10_000 }, (_, i) => (i % 2 === 0 ? MC_SRV : VH_A));
 
-    await expect(handler(logsEvent([MC_SRV]))).resolves.toMatchObject({ games: { minecraft: 'already-up' } });
+    await waker()(logsEvent(lines));
 
-    expect(describedGroups()).toHaveLength(1);
-    expect(scaledGroups()).toEqual([]);
-    expect(sns.calls()).toHaveLength(0);
-    expect(emittedMetrics()).toEqual([]);
+    expect(world.callsOf('DescribeAutoScalingGroups')).toHaveLength(2);
+    expect(world.scaled()).toHaveLength(2);
+    expect(world.published.every((p) => p.Message.includes('5000 matching queries'))).toBe(true);
   });
 
-  it.each<LifecycleState>(['Terminating', 'Terminating:Wait', 'Terminating:Proceed', 'InService', 'Standby'])(
-    'does not scale while the previous instance is %s at desired 0: counts a deferred wake and rejects so Lambda retries',
+  it('starts at most 4 games at once', async () => {
+    const routes = Array.from({ length: 7 }, (_, i) => route(`g${i}`));
+    for (const r of routes) world.stopped(r.asgName);
+
+    await waker({ env: wakerEnv(routes) })(logsEvent(routes.map((r) => queryLine(r.fqdn, 'A'))));
+
+    expect(world.scaled()).toHaveLength(7);
+    expect(world.maxInFlight).toBe(4);
+  });
+});
+
+describe('waker: a lookup of a game that is not stopped', () => {
+  it('leaves a running game alone: no scaling, no notice, no metric', async () => {
+    world.running(MINECRAFT.asgName, MINECRAFT.sessionParameterName);
+    const session = world.parameters.get(MINECRAFT.sessionParameterName);
+
+    await expect(waker()(logsEvent([MC_SRV]))).resolves.toMatchObject({ games: { minecraft: 'already-up' } });
+
+    expect(world.scaled()).toEqual([]);
+    expect(world.published).toEqual([]);
+    expect(world.parameters.get(MINECRAFT.sessionParameterName)).toBe(session);
+    expect(output.metrics()).toEqual([]);
+  });
+
+  it.each(['Terminating', 'Terminating:Wait', 'Terminating:Proceed', 'InService'])(
+    'records the wake while the previous host is %s at desired 0, resolves, and the end of the stop starts the game',
     async (state) => {
-      const warn = jest.spyOn(logger, 'warn');
-      describeReturns(MINECRAFT, groupAt(MINECRAFT, 0, state));
+      world.stopping(MINECRAFT.asgName, MINECRAFT.sessionParameterName, state);
 
-      const attempt = handler(logsEvent([MC_SRV]));
+      await expect(waker()(logsEvent([MC_SRV]))).resolves.toMatchObject({ games: { minecraft: 'deferred' } });
 
-      await expect(attempt).rejects.toBeInstanceOf(WakeDeferredError);
-      await expect(attempt).rejects.toMatchObject({ name: 'WakeDeferredError', games: ['minecraft'] });
-      await expect(attempt).rejects.toThrow(`wake of minecraft (i-00 ${state}) deferred`);
-      await expect(attempt).rejects.toThrow(/Lambda retries this batch/);
-      expect(scaledGroups()).toEqual([]);
-      expect(sns.calls()).toHaveLength(0);
-      expect(emittedMetrics()).toEqual([{ name: 'WakeDeferred', value: 1, game: 'minecraft' }]);
-      expect(warn).toHaveBeenCalledWith(expect.stringContaining('wake deferred'), expect.objectContaining({ game: 'minecraft' }));
+      expect(world.scaled()).toEqual([]);
+      expect(world.published).toEqual([]);
+      expect(JSON.parse(world.parameters.get(MINECRAFT.pendingWakeParameterName) ?? 'null')).toEqual({
+        recordedAt: NOW.toISOString(),
+        source: 'lookup',
+        lookupAt: '2024-05-01T10:00:00.000Z',
+        query: '_minecraft._tcp.mc.example.com SRV',
+      });
+      expect(output.metrics()).toEqual([{ name: 'WakeDeferred', value: 1, game: 'minecraft' }]);
+      expect(output.logs()).toContainEqual(
+        expect.objectContaining({ level: 'INFO', message: expect.stringContaining('the end of the stop starts the game'), stopping: [`i-0stopping ${state}`] }),
+      );
+
+      // The old host has saved and left; the instance hook ends the session, which takes the recorded wake.
+      world.groups.get(MINECRAFT.asgName)!.instances = [];
+      await expect(endSession(MINECRAFT, new Date(NOW.getTime() + 90_000), GAME_REGION)).resolves.toMatchObject({ result: 'started' });
+      expect(world.scaled()).toEqual(['gm-minecraft-asg 1']);
+      expect(world.parameters.has(MINECRAFT.pendingWakeParameterName)).toBe(false);
+      expect(JSON.parse(world.parameters.get(MINECRAFT.sessionParameterName) ?? 'null')).toMatchObject({
+        source: 'pending-wake',
+        lookupAt: '2024-05-01T10:00:00.000Z',
+      });
     },
   );
 
-  it('defers a game whose host is stopping after waking the rest of the batch, and the retry wakes it with one notice each', async () => {
-    autoScaling
-      .on(DescribeAutoScalingGroupsCommand, { AutoScalingGroupNames: [MINECRAFT.asgName] })
-      .resolvesOnce({ AutoScalingGroups: [groupAt(MINECRAFT, 0, 'Terminating:Wait')] })
-      .resolves({ AutoScalingGroups: [groupAt(MINECRAFT, 0)] });
-    autoScaling
-      .on(DescribeAutoScalingGroupsCommand, { AutoScalingGroupNames: [VALHEIM.asgName] })
-      .resolvesOnce({ AutoScalingGroups: [groupAt(VALHEIM, 0)] })
-      .resolves({ AutoScalingGroups: [groupAt(VALHEIM, 1, 'Pending')] });
-    const event = logsEvent([MC_SRV, VH_A]);
+  it('logs and counts a missing group without failing the other games, and leaves no claim behind', async () => {
+    world.stopped(VALHEIM.asgName);
 
-    // First attempt: valheim is woken and announced; minecraft waits for its old host, and the batch is handed back.
-    const first = handler(event);
-    await expect(first).rejects.toBeInstanceOf(WakeDeferredError);
-    await expect(first).rejects.toMatchObject({ games: ['minecraft'] });
-    expect(scaledGroups().map((i) => i.AutoScalingGroupName)).toEqual(['gm-valheim-asg']);
-    expect(published().map((p) => p.Subject)).toEqual(['starting valheim.example.com']);
-    expect(emittedMetrics()).toEqual(
-      expect.arrayContaining([
-        { name: 'WakeDeferred', value: 1, game: 'minecraft' },
-        { name: 'Wakes', value: 1, game: 'valheim' },
-      ]),
+    await expect(waker()(logsEvent([MC_SRV, VH_A]))).resolves.toMatchObject({ games: { minecraft: 'missing', valheim: 'started' } });
+
+    expect(world.scaled()).toEqual(['gm-valheim-asg 1']);
+    expect(world.parameters.has(MINECRAFT.sessionParameterName)).toBe(false);
+    expect(output.logs()).toContainEqual(
+      expect.objectContaining({
+        level: 'ERROR',
+        message: expect.stringMatching(/gm-minecraft-asg of game minecraft does not exist in eu-central-1; check the waker's routes\.json/),
+      }),
     );
-
-    // Lambda's retry of the same event a minute later: the old host is gone, so minecraft is woken; valheim is already up.
-    consoleLog.mockClear();
-    await expect(handler(event)).resolves.toMatchObject({ games: { minecraft: 'woken', valheim: 'already-up' } });
-    expect(scaledGroups()).toEqual([
-      { AutoScalingGroupName: 'gm-valheim-asg', DesiredCapacity: 1, HonorCooldown: false },
-      { AutoScalingGroupName: 'gm-minecraft-asg', DesiredCapacity: 1, HonorCooldown: false },
-    ]);
-    expect(published().map((p) => p.Subject)).toEqual(['starting valheim.example.com', 'starting mc.example.com']);
-    expect(emittedMetrics()).toEqual([{ name: 'Wakes', value: 1, game: 'minecraft' }]);
-  });
-
-  it('rejects again when the retry still finds the old host stopping, still without scaling', async () => {
-    describeReturns(MINECRAFT, groupAt(MINECRAFT, 0, 'Terminating:Proceed'));
-    const event = logsEvent([MC_SRV]);
-
-    await expect(handler(event)).rejects.toBeInstanceOf(WakeDeferredError);
-    await expect(handler(event)).rejects.toBeInstanceOf(WakeDeferredError);
-
-    expect(describedGroups()).toHaveLength(2);
-    expect(scaledGroups()).toEqual([]);
-    expect(sns.calls()).toHaveLength(0);
-  });
-
-  it('resolves when nothing was deferred (woken, already up and missing games alike)', async () => {
-    const third: WakeTarget = { ...VALHEIM, id: 'third', names: ['third.example.com'], asgName: 'gm-third-asg', fqdn: 'third.example.com' };
-    process.env.GM_GAMES = JSON.stringify([MINECRAFT, VALHEIM, third]);
-    describeReturns(MINECRAFT, groupAt(MINECRAFT, 0, 'Terminated'));
-    describeReturns(VALHEIM, groupAt(VALHEIM, 1, 'InService'));
-    describeReturns(third, undefined);
-
-    await expect(handler(logsEvent([MC_SRV, VH_A, queryLine('third.example.com', 'A')]))).resolves.toMatchObject({
-      games: { minecraft: 'woken', valheim: 'already-up', third: 'missing' },
-    });
-  });
-
-  it('keeps the failure error when one game fails and another is deferred, naming both', async () => {
-    autoScaling
-      .on(DescribeAutoScalingGroupsCommand, { AutoScalingGroupNames: [MINECRAFT.asgName] })
-      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
-    describeReturns(VALHEIM, groupAt(VALHEIM, 0, 'Terminating'));
-
-    const attempt = handler(logsEvent([MC_SRV, VH_A]));
-
-    await expect(attempt).rejects.not.toBeInstanceOf(WakeDeferredError);
-    await expect(attempt).rejects.toThrow(/^could not wake minecraft \(ThrottlingException: Rate exceeded\);.*also wakes valheim \(i-00 Terminating\)/);
-    expect(scaledGroups()).toEqual([]);
-  });
-
-  it('wakes once the old instance is gone (only a Terminated entry left)', async () => {
-    describeReturns(MINECRAFT, groupAt(MINECRAFT, 0, 'Terminated'));
-
-    await handler(logsEvent([MC_SRV]));
-
-    expect(scaledGroups()).toHaveLength(1);
-  });
-
-  it('logs and counts a missing group without failing the other games', async () => {
-    const error = jest.spyOn(logger, 'error');
-    describeReturns(MINECRAFT, undefined);
-    describeReturns(VALHEIM, groupAt(VALHEIM, 0));
-
-    await expect(handler(logsEvent([MC_SRV, VH_A]))).resolves.toMatchObject({ games: { minecraft: 'missing', valheim: 'woken' } });
-
-    expect(scaledGroups()).toEqual([{ AutoScalingGroupName: 'gm-valheim-asg', DesiredCapacity: 1, HonorCooldown: false }]);
-    expect(error).toHaveBeenCalledWith(expect.stringMatching(/gm-minecraft-asg of game minecraft does not exist in eu-central-1/), expect.anything());
-    expect(emittedMetrics()).toEqual(
+    expect(output.metrics()).toEqual(
       expect.arrayContaining([
         { name: 'WakeGroupMissing', value: 1, game: 'minecraft' },
         { name: 'Wakes', value: 1, game: 'valheim' },
       ]),
     );
   });
+});
 
-  it('throws after trying every game when Auto Scaling throttles, and the retried batch wakes the game', async () => {
-    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-    autoScaling
-      .on(DescribeAutoScalingGroupsCommand, { AutoScalingGroupNames: [MINECRAFT.asgName] })
-      .rejectsOnce(throttled)
-      .resolves({ AutoScalingGroups: [groupAt(MINECRAFT, 0)] });
-    autoScaling
-      .on(DescribeAutoScalingGroupsCommand, { AutoScalingGroupNames: [VALHEIM.asgName] })
-      .resolvesOnce({ AutoScalingGroups: [groupAt(VALHEIM, 0)] })
-      .resolves({ AutoScalingGroups: [groupAt(VALHEIM, 1, 'Pending')] });
-    const event = logsEvent([MC_SRV, VH_A]);
-
-    // First delivery: minecraft's describe fails after the SDK's retries; valheim is still woken.
-    await expect(handler(event)).rejects.toThrow(/could not wake minecraft \(ThrottlingException: Rate exceeded\)/);
-    expect(scaledGroups().map((i) => i.AutoScalingGroupName)).toEqual(['gm-valheim-asg']);
-    expect(emittedMetrics()).toEqual(
-      expect.arrayContaining([
-        { name: 'WakeFailures', value: 1, game: 'minecraft' },
-        { name: 'Wakes', value: 1, game: 'valheim' },
-      ]),
-    );
-
-    // Lambda's retry of the same batch: minecraft is woken, valheim (now at 1) is not scaled again.
-    await expect(handler(event)).resolves.toMatchObject({ games: { minecraft: 'woken', valheim: 'already-up' } });
-    expect(scaledGroups().map((i) => i.AutoScalingGroupName)).toEqual(['gm-valheim-asg', 'gm-minecraft-asg']);
-    expect(published().map((p) => p.Subject)).toEqual(['starting valheim.example.com', 'starting mc.example.com']);
-  });
-
-  it('throws when the scaling call itself keeps failing, without notifying', async () => {
-    describeReturns(MINECRAFT, groupAt(MINECRAFT, 0));
-    autoScaling
-      .on(SetDesiredCapacityCommand)
-      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
-
-    await expect(handler(logsEvent([MC_SRV]))).rejects.toThrow(/could not wake minecraft/);
-
-    expect(sns.calls()).toHaveLength(0);
-    expect(emittedMetrics()).toEqual([{ name: 'WakeFailures', value: 1, game: 'minecraft' }]);
-  });
-
-  it('makes one describe and one scaling call per game for 10,000 matching lines', async () => {
-    describeReturns(MINECRAFT, groupAt(MINECRAFT, 0));
-    describeReturns(VALHEIM, groupAt(VALHEIM, 0));
-    const lines = Array.from({ length: 10_000 }, (_, i) => (i % 2 === 0 ? MC_SRV : VH_A));
-
-    await handler(logsEvent(lines));
-
-    expect(describedGroups().sort()).toEqual([['gm-minecraft-asg'], ['gm-valheim-asg']]);
-    expect(scaledGroups()).toHaveLength(2);
-    expect(published()).toHaveLength(2);
-    expect(published().every((p) => p.Message?.includes('5000 matching queries'))).toBe(true);
-  });
-
-  it('describes at most 4 groups at once', async () => {
-    const targets = Array.from({ length: 7 }, (_, i) => ({ ...VALHEIM, id: `g${i}`, names: [`g${i}.example.com`], asgName: `gm-g${i}-asg` }));
-    process.env.GM_GAMES = JSON.stringify(targets);
-    let inFlight = 0;
-    let maxInFlight = 0;
-    autoScaling.on(DescribeAutoScalingGroupsCommand).callsFake(async (input: { AutoScalingGroupNames: string[] }) => {
-      inFlight++;
-      maxInFlight = Math.max(maxInFlight, inFlight);
-      // Yield to the event loop so every call the handler allows is started before any returns.
-      await new Promise((r) => setImmediate(r));
-      inFlight--;
-      return { AutoScalingGroups: [{ AutoScalingGroupName: input.AutoScalingGroupNames[0], DesiredCapacity: 1, Instances: [] }] };
-    });
-
-    await handler(logsEvent(targets.map((t) => queryLine(t.names[0]!, 'A'))));
-
-    expect(autoScaling.commandCalls(DescribeAutoScalingGroupsCommand)).toHaveLength(7);
-    expect(maxInFlight).toBe(4);
-  });
-
+describe('waker: batches', () => {
   it('skips and counts malformed lines, warns once, and still wakes on the good line', async () => {
-    const warn = jest.spyOn(logger, 'warn');
-    describeReturns(MINECRAFT, groupAt(MINECRAFT, 0));
+    world.stopped(MINECRAFT.asgName);
 
-    const result = await handler(logsEvent(['garbage', '', '1.0 not-a-time Z1 mc.example.com SRV', MC_SRV]));
+    const result = await waker()(logsEvent(['garbage', '', '1.0 not-a-time Z1 mc.example.com SRV NOERROR UDP FRA6 192.0.2.1 -', MC_SRV]));
 
-    expect(result).toMatchObject({ lines: 4, malformed: 3, games: { minecraft: 'woken' } });
-    expect(warn).toHaveBeenCalledTimes(1);
-    expect(warn).toHaveBeenCalledWith(expect.any(String), expect.objectContaining({ malformed: 3, example: 'garbage' }));
-    expect(emittedMetrics()).toEqual(
+    expect(result).toMatchObject({ lines: 4, malformed: 3, games: { minecraft: 'started' } });
+    const warnings = output.logs().filter((l) => l.level === 'WARN');
+    expect(warnings).toEqual([expect.objectContaining({ message: expect.stringContaining('not in the Route53 format'), malformed: 3, example: 'garbage' })]);
+    expect(output.metrics()).toEqual(
       expect.arrayContaining([
         { name: 'MalformedLines', value: 3 },
         { name: 'Wakes', value: 1, game: 'minecraft' },
@@ -361,53 +239,69 @@ describe('waker handler', () => {
   });
 
   it('does nothing for an empty batch', async () => {
-    await expect(handler(logsEvent([]))).resolves.toEqual({ messageType: 'DATA_MESSAGE', lines: 0, malformed: 0, games: {} });
-    expect(autoScaling.calls()).toHaveLength(0);
-    expect(emittedMetrics()).toEqual([]);
+    await expect(waker()(logsEvent([]))).resolves.toEqual({ messageType: 'DATA_MESSAGE', lines: 0, malformed: 0, games: {} });
+    expect(world.calls).toEqual([]);
+    expect(output.metrics()).toEqual([]);
   });
 
   it('ignores a control message even if it carried a matching line', async () => {
-    await expect(handler(logsEvent([MC_SRV], 'CONTROL_MESSAGE'))).resolves.toMatchObject({ messageType: 'CONTROL_MESSAGE', games: {} });
-    expect(autoScaling.calls()).toHaveLength(0);
-    expect(sns.calls()).toHaveLength(0);
-    expect(emittedMetrics()).toEqual([]);
+    world.stopped(MINECRAFT.asgName);
+    await expect(waker()(logsEvent([MC_SRV], 'CONTROL_MESSAGE'))).resolves.toMatchObject({ messageType: 'CONTROL_MESSAGE', games: {} });
+    expect(world.calls).toEqual([]);
+    expect(output.metrics()).toEqual([]);
   });
 
-  it('still wakes the game when the notice cannot be published', async () => {
-    const error = jest.spyOn(logger, 'error');
-    describeReturns(MINECRAFT, groupAt(MINECRAFT, 0));
-    sns.on(PublishCommand).rejects(Object.assign(new Error('Topic does not exist'), { name: 'NotFoundException' }));
+  it('reads the sample event of the Lambda documentation: two lines that are not query logs, skipped and counted', async () => {
+    // https://docs.aws.amazon.com/lambda/latest/dg/services-cloudwatchlogs.html (the sample event, as published)
+    const sample = {
+      awslogs: {
+        data:
+          'H4sIAAAAAAAAAHWPwQqCQBCGX0Xm7EFtK+smZBEUgXoLCdMhFtKV3akI8d0bLYmibvPPN3wz00CJxmQnTO41whwWQRIctmEcB6sQbFC3CjW3XW8kxpOpP+OC22d1Wml1qZkQGtoMsScxaczKN3plG8zlaHIta5KqWsozoTYw3/djzwhpLwivWFGHGpAFe7DL68JlBUk+l7KSN7tCOEJ4M3/qOI49vMHj+zCKdlFqLaU2ZHV2a4Ct/an0/ivdX8oYc1UVX860fQDQiMdxRQEAAA==',
+      },
+    };
 
-    await expect(handler(logsEvent([MC_SRV]))).resolves.toMatchObject({ games: { minecraft: 'woken' } });
+    await expect(waker()(sample)).resolves.toEqual({ messageType: 'DATA_MESSAGE', lines: 2, malformed: 2, games: {} });
 
-    expect(scaledGroups()).toHaveLength(1);
-    expect(error).toHaveBeenCalledWith(expect.stringContaining('could not be published'), expect.objectContaining({ game: 'minecraft' }));
-    expect(emittedMetrics()).toEqual([
-      { name: 'Wakes', value: 1, game: 'minecraft' },
-      { name: 'NotifyFailures', value: 1, game: 'minecraft' },
-    ]);
+    expect(world.calls).toEqual([]);
+    expect(output.logs()).toContainEqual(expect.objectContaining({ level: 'WARN', example: '[ERROR] First test message' }));
+    expect(output.metrics()).toEqual([{ name: 'MalformedLines', value: 2 }]);
+  });
+});
+
+describe('waker: environment and routing table', () => {
+  it('names every missing environment variable', async () => {
+    await expect(waker({ env: { GM_ROUTES_FILE: writeRoutesFile([MINECRAFT]) } })(logsEvent([MC_SRV]))).rejects.toThrow(
+      /GM_GAME_REGION is not set; GM_TOPIC_ARN is not set/,
+    );
+    expect(world.calls).toEqual([]);
   });
 
-  it('wakes two games of one batch, each counted under its own game dimension', async () => {
-    describeReturns(MINECRAFT, groupAt(MINECRAFT, 0));
-    describeReturns(VALHEIM, groupAt(VALHEIM, 0));
+  it('reads routes.json beside the code when GM_ROUTES_FILE is not set', async () => {
+    world.stopped(VALHEIM.asgName);
+    const dir = mkdtempSync(join(tmpdir(), 'gm-waker-bundle-'));
+    writeFileSync(join(dir, 'routes.json'), JSON.stringify([VALHEIM]));
 
-    await expect(handler(logsEvent([VH_A, MC_SRV, VH_A]))).resolves.toMatchObject({ games: { minecraft: 'woken', valheim: 'woken' } });
-
-    expect(scaledGroups().map((i) => i.AutoScalingGroupName).sort()).toEqual(['gm-minecraft-asg', 'gm-valheim-asg']);
-    expect(published().map((p) => p.Subject).sort()).toEqual(['starting mc.example.com', 'starting valheim.example.com']);
-    expect(emittedMetrics().sort((a, b) => String(a.game).localeCompare(String(b.game)))).toEqual([
-      { name: 'Wakes', value: 1, game: 'minecraft' },
-      { name: 'Wakes', value: 1, game: 'valheim' },
-    ]);
+    await expect(
+      waker({ env: { GM_GAME_REGION: GAME_REGION, GM_TOPIC_ARN: TOPIC_ARN }, routesDir: dir })(logsEvent([VH_A])),
+    ).resolves.toMatchObject({ games: { valheim: 'started' } });
   });
 
-  it('rejects an event that is not from a subscription filter, naming the cause', async () => {
-    await expect(handler({} as never)).rejects.toThrow(/no awslogs\.data/);
+  it('says which file is missing', async () => {
+    const env = { GM_GAME_REGION: GAME_REGION, GM_TOPIC_ARN: TOPIC_ARN };
+    await expect(waker({ env, routesDir: '/nonexistent/bundle' })(logsEvent([MC_SRV]))).rejects.toThrow(
+      "the waker's routing table /nonexistent/bundle/routes.json does not exist",
+    );
   });
 
-  it('names the missing environment variable', async () => {
-    delete process.env.GM_GAMES;
-    await expect(handler(logsEvent([MC_SRV]))).rejects.toThrow(/GM_GAMES is not set/);
+  it('reads the routing table once per cold start', async () => {
+    world.stopped(MINECRAFT.asgName).stopped(VALHEIM.asgName);
+    const env = wakerEnv([MINECRAFT]);
+    const handler = waker({ env });
+    await handler(logsEvent([MC_SRV]));
+
+    // A changed file is not read again by a warm container (a deploy makes a new one).
+    writeFileSync(String(env.GM_ROUTES_FILE), JSON.stringify([VALHEIM]));
+    await expect(handler(logsEvent([VH_A]))).resolves.toMatchObject({ games: {} });
+    expect(world.scaled()).toEqual(['gm-minecraft-asg 1']);
   });
 });

@@ -1,6 +1,7 @@
-// Imported first by the waker tests, before the telemetry module reads the
-// environment: metrics go to the global console (so tests can read the EMF
-// they emit) and log lines are silenced (tests spy on the logger instead).
+// Imported first by the waker tests, before any Powertools logger or metrics
+// is made: in dev mode both write through the global console, where
+// output.ts captures them, so tests read the log lines and EMF metrics the
+// function really prints.
 process.env.POWERTOOLS_DEV = 'true';
 process.env.POWERTOOLS_METRICS_DISABLED = 'false';
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';

@@ -1,28 +1,10 @@
 /** The connections probe's polling of SSM, with a simulated clock so the deadline costs no real time. */
-import { GetCommandInvocationCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
-import { portsArgument, probeByConnections, type PollOptions } from '../../../src/lambdas/watchdog/probes/connections';
+import { GetCommandInvocationCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
+import { COMMAND_DEADLINE_MS, portsArgument, probeByConnections } from '../../../src/lambdas/watchdog/probes/connections';
+import { awsError, mocks, simulatedClock, throttling } from './support';
 
-const ssm = mockClient(SSMClient);
-// mockClient stubs every SSMClient's send, this one's too.
-const client = new SSMClient({ region: 'eu-west-1' });
+const ssm = mocks.ssm;
 const TARGET = { instanceId: 'i-0123456789abcdef0', documentName: 'gm-count-connections', ports: [{ port: 2456, protocol: 'udp' as const }, { port: 2457, protocol: 'udp' as const }] };
-
-/** Poll options whose sleep advances a fake clock instead of waiting. */
-function simulatedPoll(): PollOptions & { sleeps: number[] } {
-  let now = 0;
-  const sleeps: number[] = [];
-  return {
-    deadlineMs: 25_000,
-    intervalMs: 1_000,
-    clock: () => now,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      now += ms;
-    },
-    sleeps,
-  };
-}
 
 beforeEach(() => {
   ssm.reset();
@@ -36,25 +18,40 @@ describe('connections probe', () => {
 
   it('gives up at the deadline when the command never finishes', async () => {
     ssm.on(GetCommandInvocationCommand).resolves({ Status: 'InProgress', StatusDetails: 'InProgress' });
-    const poll = simulatedPoll();
+    const clock = simulatedClock(0);
 
-    const result = await probeByConnections(client, TARGET, poll);
+    const result = await probeByConnections(TARGET, clock);
 
-    expect(result).toEqual({ ok: false, error: expect.stringMatching(/ended TimedOut: still InProgress .* after 2\d s/) });
-    expect(poll.sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(25_000);
-    expect(ssm.commandCalls(GetCommandInvocationCommand).length).toBeGreaterThan(20);
+    expect(result).toEqual({ ok: false, error: expect.stringMatching(/ended TimedOut: still InProgress .* after 25 s/) });
+    expect(clock.at).toBe(COMMAND_DEADLINE_MS);
+    expect(ssm.commandCalls(GetCommandInvocationCommand)).toHaveLength(26);
+  });
+
+  it('waits only as long as the deadline it is given', async () => {
+    ssm.on(GetCommandInvocationCommand).resolves({ Status: 'InProgress', StatusDetails: 'InProgress' });
+    const clock = simulatedClock(0);
+
+    await probeByConnections(TARGET, clock, 6_000);
+
+    expect(clock.at).toBe(6_000);
+  });
+
+  it('a throttled GetCommandInvocation is "not yet", not a failure', async () => {
+    ssm.on(GetCommandInvocationCommand).rejectsOnce(throttling()).resolves({ Status: 'Success', StandardOutputContent: '1\n' });
+
+    await expect(probeByConnections(TARGET, simulatedClock(0))).resolves.toEqual({ ok: true, players: 1, latencyMs: 1000 });
   });
 
   it('a cancelled command is a probe error', async () => {
     ssm.on(GetCommandInvocationCommand).resolves({ Status: 'Cancelled', StatusDetails: 'Cancelled' });
 
-    await expect(probeByConnections(client, TARGET, simulatedPoll())).resolves.toEqual({ ok: false, error: expect.stringContaining('ended Cancelled') });
+    await expect(probeByConnections(TARGET, simulatedClock(0))).resolves.toEqual({ ok: false, error: expect.stringContaining('ended Cancelled') });
   });
 
   it('an unexpected GetCommandInvocation error is a probe error, not a throw', async () => {
-    ssm.on(GetCommandInvocationCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
+    ssm.on(GetCommandInvocationCommand).rejects(awsError('AccessDeniedException', 'User is not authorized'));
 
-    await expect(probeByConnections(client, TARGET, simulatedPoll())).resolves.toEqual({ ok: false, error: 'AccessDeniedException: User is not authorized' });
+    await expect(probeByConnections(TARGET, simulatedClock(0))).resolves.toEqual({ ok: false, error: 'AccessDeniedException: User is not authorized' });
   });
 
   it('exit 3 of the script (the game is not listening yet) is a probe error, never 0 players', async () => {
@@ -66,7 +63,7 @@ describe('connections probe', () => {
       StatusDetails: 'Failed',
     });
 
-    await expect(probeByConnections(client, TARGET, simulatedPoll())).resolves.toEqual({ ok: false, error: 'game is not listening yet' });
+    await expect(probeByConnections(TARGET, simulatedClock(0))).resolves.toEqual({ ok: false, error: 'game is not listening yet' });
   });
 
   it('another failing exit status reports the script\'s error output', async () => {
@@ -77,16 +74,22 @@ describe('connections probe', () => {
       StatusDetails: 'Failed',
     });
 
-    await expect(probeByConnections(client, TARGET, simulatedPoll())).resolves.toEqual({
+    await expect(probeByConnections(TARGET, simulatedClock(0))).resolves.toEqual({
       ok: false,
       error: expect.stringMatching(/^count-connections on i-0123456789abcdef0 ended Failed: .*install conntrack-tools$/),
     });
   });
 
+  it('a SendCommand without a command id is a probe error', async () => {
+    ssm.on(SendCommandCommand).resolves({});
+
+    await expect(probeByConnections(TARGET, simulatedClock(0))).resolves.toEqual({ ok: false, error: expect.stringContaining('returned no command id') });
+  });
+
   it('counts the players printed by a successful command and sends the ports', async () => {
     ssm.on(GetCommandInvocationCommand).resolves({ Status: 'Success', StandardOutputContent: '4\n' });
 
-    await expect(probeByConnections(client, TARGET, simulatedPoll())).resolves.toEqual({ ok: true, players: 4, latencyMs: 0 });
+    await expect(probeByConnections(TARGET, simulatedClock(0))).resolves.toEqual({ ok: true, players: 4, latencyMs: 0 });
     expect(ssm.commandCalls(SendCommandCommand)[0]!.args[0].input.Parameters).toEqual({ ports: ['udp:2456 udp:2457'] });
   });
 });

@@ -1,11 +1,27 @@
-import { decide, type Action, type DecideConfig } from '../../../src/lambdas/watchdog/decide';
-import { operatorCommands } from '../../../src/lambdas/watchdog/operator-commands';
+/** The watchdog's decisions on plain data: whole timelines, one run per minute, no AWS, no clock. */
+import {
+  chooseInstance,
+  decide,
+  isResumedWatch,
+  keepProbing,
+  later,
+  MAX_ERROR_CHARS,
+  probeHost,
+  readinessStart,
+  resumeIfRestarted,
+  startState,
+  stoppingState,
+  type Action,
+  type DecideConfig,
+} from '../../../src/lambdas/watchdog/decide';
 import type { ProbeResult } from '../../../src/lambdas/watchdog/probes/probe-result';
-import type { WatchdogRecord } from '../../../src/lambdas/watchdog/watchdog-record';
+import type { Session } from '../../../src/runtime/session';
+import type { WatchdogState } from '../../../src/runtime/watchdog-state';
 
 const LAUNCHED_AT = new Date('2025-01-01T12:00:00.000Z');
-const COMMANDS = operatorCommands({ asgName: 'gm-mc-asg', logGroupName: '/gm/mc' }, 'eu-west-1');
-const DEFAULTS: DecideConfig = { idleMinutes: 10, startupMinutes: 15, maxHours: 8, stopAfterMaxHours: false, commands: COMMANDS };
+const DEFAULTS: DecideConfig = { idleMinutes: 10, startupMinutes: 15, maxHours: 8, stopAfterMaxHours: false };
+const at = (minutes: number) => new Date(LAUNCHED_AT.getTime() + minutes * 60_000);
+const isoAt = (minutes: number) => at(minutes).toISOString();
 
 /** One minute of a timeline: a player count, or a probe error. */
 type Minute = number | 'error';
@@ -13,31 +29,32 @@ type Minute = number | 'error';
 interface Timeline {
   /** Actions by minute after launch (only minutes with actions). */
   readonly actions: Map<number, readonly Action[]>;
-  readonly final: WatchdogRecord;
+  readonly final: WatchdogState;
   /** Every state, index = minute - 1. */
-  readonly states: readonly WatchdogRecord[];
+  readonly states: readonly WatchdogState[];
 }
 
-/** Plays `minutes` through decide, one run per minute after launch, like the schedule does. */
-function play(minutes: readonly Minute[], config: Partial<DecideConfig> = {}): Timeline {
-  let state: WatchdogRecord = {
-    instanceId: 'i-0123456789abcdef0',
-    launchedAt: LAUNCHED_AT.toISOString(),
-    everJoined: false,
-    consecutiveProbeErrors: 0,
-    maxHoursAlerted: false,
-  };
+const launchState = (): WatchdogState => ({
+  instanceId: 'i-0123456789abcdef0',
+  launchedAt: LAUNCHED_AT.toISOString(),
+  everJoined: false,
+  consecutiveProbeErrors: 0,
+  maxHoursAlerted: false,
+});
+
+/** Plays `minutes` through decide, one run per minute from `from` + 1, like the schedule does. */
+function play(minutes: readonly Minute[], config: Partial<DecideConfig> = {}, start: WatchdogState = launchState(), from = 0): Timeline {
+  let state = start;
   const actions = new Map<number, readonly Action[]>();
-  const states: WatchdogRecord[] = [];
+  const states: WatchdogState[] = [];
   minutes.forEach((minute, index) => {
-    const at = new Date(LAUNCHED_AT.getTime() + (index + 1) * 60_000);
     const probe: ProbeResult = minute === 'error'
       ? { ok: false, error: 'Error: connect ECONNREFUSED 203.0.113.10:25565' }
       : { ok: true, players: minute, latencyMs: 12 };
-    const decision = decide(state, probe, at, { ...DEFAULTS, ...config });
+    const decision = decide(state, probe, { now: at(from + index + 1), readyFrom: LAUNCHED_AT.toISOString() }, { ...DEFAULTS, ...config });
     state = decision.state;
     states.push(state);
-    if (decision.actions.length > 0) actions.set(index + 1, decision.actions);
+    if (decision.actions.length > 0) actions.set(from + index + 1, decision.actions);
   });
   return { actions, final: state, states };
 }
@@ -53,7 +70,13 @@ describe('decide over timelines', () => {
     expect(t.actions.get(3)).toEqual([{ type: 'notify-ready', seconds: 180 }]);
     expect(stops(t)).toEqual([[40, [{ type: 'stop', reason: 'idle', minutes: 10 }]]]);
     expect([...t.actions.keys()]).toEqual([3, 40]);
-    expect(t.final).toMatchObject({ readyAt: '2025-01-01T12:03:00.000Z', lastPlayersAt: '2025-01-01T12:30:00.000Z', everJoined: true, stopReason: 'idle' });
+    expect(t.final).toMatchObject({ readyAt: isoAt(3), lastPlayersAt: isoAt(30), everJoined: true, stopReason: 'idle', players: 0 });
+  });
+
+  it('stores the count of every answer, and keeps it through errors', () => {
+    const t = play([1, 3, 'error', 2, 0]);
+
+    expect(t.states.map((s) => s.players)).toEqual([1, 3, 3, 2, 0]);
   });
 
   it('a wake-up nobody follows counts as idle from ready', () => {
@@ -77,45 +100,34 @@ describe('decide over timelines', () => {
 
     expect(stops(t)).toEqual([]);
     expect(t.states[18]).toMatchObject({ consecutiveProbeErrors: 9 });
-    expect(t.final).toMatchObject({ consecutiveProbeErrors: 0, lastPlayersAt: '2025-01-01T12:29:00.000Z' });
+    expect(t.final).toMatchObject({ consecutiveProbeErrors: 0, lastPlayersAt: isoAt(29) });
     expect(t.final.probeErrorsSince).toBeUndefined();
   });
 
   it('probe errors never count as zero players: they pause the idle clock', () => {
-    // Players until 10, 9 minutes of errors, then nobody: counting errors as
-    // idle would stop at 20; only the minutes seen empty count.
     const t = play([...repeat(2, 10), ...repeat('error', 9), ...repeat(0, 15)]);
 
     expect(t.actions.has(20)).toBe(false);
     expect(stops(t)).toEqual([[29, [{ type: 'stop', reason: 'idle', minutes: 10 }]]]);
   });
 
-  it('a game that stops answering after ready is stopped as unreachable, with an alert', () => {
+  it('a game that stops answering after ready is stopped as unreachable', () => {
     const t = play([...repeat(2, 10), ...repeat('error', 15)]);
 
-    expect(stops(t).map(([minute]) => minute)).toEqual([21]);
-    const [stop, alert] = t.actions.get(21) ?? [];
-    expect(stop).toEqual({ type: 'stop', reason: 'unreachable', minutes: 10 });
-    expect(alert).toMatchObject({ type: 'alert', message: expect.stringContaining('ECONNREFUSED') });
-    expect(alert).toMatchObject({ message: expect.stringMatching(/see the game's log with: aws logs tail \/gm\/mc --follow --region eu-west-1$/) });
+    expect(stops(t)).toEqual([[21, [{ type: 'stop', reason: 'unreachable', minutes: 10 }]]]);
+    expect(t.final.lastProbeError).toContain('ECONNREFUSED');
   });
 
   it('the unreachable limit is at least 5 minutes when idleMinutes is shorter', () => {
     const t = play([...repeat(2, 5), ...repeat('error', 10)], { idleMinutes: 2 });
 
-    expect(stops(t).map(([minute]) => minute)).toEqual([11]);
-    expect(t.actions.get(11)?.[0]).toEqual({ type: 'stop', reason: 'unreachable', minutes: 5 });
+    expect(stops(t)).toEqual([[11, [{ type: 'stop', reason: 'unreachable', minutes: 5 }]]]);
   });
 
-  it('a game that is never ready is stopped at the end of the boot grace, with an alert', () => {
+  it('a game that is never ready is stopped at the end of the boot grace', () => {
     const t = play(repeat('error', 20));
 
-    expect([...t.actions.keys()]).toEqual([15]);
-    expect(t.actions.get(15)).toEqual([
-      { type: 'stop', reason: 'never-ready', minutes: 15 },
-      { type: 'alert', message: expect.stringMatching(/not ready 15 min after launch.*ECONNREFUSED/) },
-    ]);
-    expect(t.actions.get(15)?.[1]).toMatchObject({ message: expect.stringContaining(`see the game's log with: ${COMMANDS.logs}`) });
+    expect([...t.actions]).toEqual([[15, [{ type: 'stop', reason: 'never-ready', minutes: 15 }]]]);
     expect(t.final.readyAt).toBeUndefined();
   });
 
@@ -129,22 +141,15 @@ describe('decide over timelines', () => {
     const t = play(repeat(3, 150), { maxHours: 1 });
 
     expect([...t.actions.keys()]).toEqual([1, 60]);
-    expect(t.actions.get(60)).toEqual([{ type: 'alert', message: expect.stringContaining('stopAfterMaxHours is off') }]);
-    expect(t.actions.get(60)?.[0]).toMatchObject({
-      message: expect.stringMatching(/stop it with: aws autoscaling set-desired-capacity --auto-scaling-group-name gm-mc-asg --desired-capacity 0 --region eu-west-1$/),
-    });
+    expect(t.actions.get(60)).toEqual([{ type: 'max-hours', hours: 1, stopping: false }]);
     expect(t.final).toMatchObject({ maxHoursAlerted: true });
     expect(t.final.stopRequestedAt).toBeUndefined();
   });
 
-  it('max hours stops the server when stopAfterMaxHours is on', () => {
+  it('max hours stops the server when stopAfterMaxHours is on (the operator\'s cap: the one stop players do not prevent)', () => {
     const t = play(repeat(3, 150), { maxHours: 1, stopAfterMaxHours: true });
 
-    expect([...t.actions.keys()]).toEqual([1, 60]);
-    expect(t.actions.get(60)).toEqual([
-      { type: 'alert', message: expect.stringContaining('stopping it') },
-      { type: 'stop', reason: 'max-hours', minutes: 60 },
-    ]);
+    expect(t.actions.get(60)).toEqual([{ type: 'max-hours', hours: 1, stopping: true }, { type: 'stop', reason: 'max-hours', minutes: 60 }]);
   });
 
   it('max hours stops even while the probe fails', () => {
@@ -160,39 +165,164 @@ describe('decide over timelines', () => {
   });
 
   it('every run records lastRunAt, also after the stop', () => {
-    const t = play([...repeat(0, 14)], { idleMinutes: 5 });
+    const t = play(repeat(0, 14), { idleMinutes: 5 });
 
-    expect(t.states.map((s) => s.lastRunAt)).toEqual(
-      Array.from({ length: 14 }, (_, i) => new Date(LAUNCHED_AT.getTime() + (i + 1) * 60_000).toISOString()),
-    );
+    expect(t.states.map((s) => s.lastRunAt)).toEqual(Array.from({ length: 14 }, (_, i) => isoAt(i + 1)));
     expect(stops(t).map(([minute]) => minute)).toEqual([6]);
-    expect(t.final.stopRequestedAt).toBe('2025-01-01T12:06:00.000Z');
+    expect(t.final.stopRequestedAt).toBe(isoAt(6));
   });
-});
 
-describe('the commands alerts suggest', () => {
-  it('exist: AWS CLI commands with the game\'s names, never the `gm` commands that do not exist', () => {
-    const errors = play(repeat('error', 20));
-    const unreachable = play([...repeat(2, 10), ...repeat('error', 15)]);
-    const longRun = play(repeat(3, 70), { maxHours: 1 });
-    const messages = [errors, unreachable, longRun].flatMap((t) => [...t.actions.values()].flat())
-      .flatMap((a) => (a.type === 'alert' ? [a.message] : []));
-
-    expect(messages).toHaveLength(3);
-    for (const message of messages) {
-      expect(message).not.toMatch(/`gm |\bgm (stop|logs)\b/);
-      expect(message).toMatch(/: aws (logs tail|autoscaling set-desired-capacity) /);
+  it('a present player always wins: no probe that sees players stops the game, whatever the state says', () => {
+    const states: WatchdogState[] = [
+      launchState(), // never answered, 60 min after launch
+      { ...launchState(), readyAt: isoAt(2), idleSince: isoAt(1), probeErrorsSince: isoAt(2), consecutiveProbeErrors: 50 },
+      { ...launchState(), readyAt: isoAt(2), idleSince: isoAt(2), lastPlayersAt: isoAt(2) }, // idle for 58 min
+    ];
+    for (const state of states) {
+      const decision = decide(state, { ok: true, players: 1, latencyMs: 5 }, { now: at(60), readyFrom: state.launchedAt }, DEFAULTS);
+      expect(decision.actions.filter((a) => a.type === 'stop')).toEqual([]);
+      expect(decision.state).toMatchObject({ players: 1, everJoined: true, idleSince: isoAt(60) });
     }
   });
 
-  it('name the region when it is known, and leave --region out when it is not', () => {
-    expect(operatorCommands({ asgName: 'gm-mc-asg', logGroupName: '/gm/mc' }, 'eu-west-1')).toEqual({
-      stop: 'aws autoscaling set-desired-capacity --auto-scaling-group-name gm-mc-asg --desired-capacity 0 --region eu-west-1',
-      logs: 'aws logs tail /gm/mc --follow --region eu-west-1',
+  it('keeps a long probe error short: the state must fit its parameter', () => {
+    const decision = decide(launchState(), { ok: false, error: 'x'.repeat(5000) }, { now: at(1), readyFrom: LAUNCHED_AT.toISOString() }, DEFAULTS);
+
+    expect(decision.state.lastProbeError).toHaveLength(MAX_ERROR_CHARS);
+  });
+
+  it('a run whose clock is behind the last one (out of order) moves no time backwards and stops nothing', () => {
+    const state: WatchdogState = { ...launchState(), readyAt: isoAt(2), idleSince: isoAt(20), lastPlayersAt: isoAt(20), lastRunAt: isoAt(30), players: 0 };
+
+    const decision = decide(state, { ok: true, players: 0, latencyMs: 1 }, { now: at(29), readyFrom: state.launchedAt }, DEFAULTS);
+
+    expect(decision.actions).toEqual([]);
+    expect(decision.state.lastRunAt).toBe(isoAt(30));
+  });
+
+  it('a stop already decided is not decided again', () => {
+    const state: WatchdogState = { ...launchState(), readyAt: isoAt(2), stopRequestedAt: isoAt(20), stopReason: 'idle' };
+
+    expect(decide(state, { ok: true, players: 0, latencyMs: 1 }, { now: at(21), readyFrom: state.launchedAt }, DEFAULTS)).toEqual({
+      state: { ...state, lastRunAt: isoAt(21) },
+      actions: [],
     });
-    expect(operatorCommands({ asgName: 'gm-mc-asg', logGroupName: '/gm/mc' }, undefined)).toEqual({
-      stop: 'aws autoscaling set-desired-capacity --auto-scaling-group-name gm-mc-asg --desired-capacity 0',
-      logs: 'aws logs tail /gm/mc --follow',
+  });
+});
+
+describe('a watch restarted mid-session (state lost or unreadable)', () => {
+  const session: Session = { startedAt: isoAt(-1), source: 'lookup', lookupAt: isoAt(-1) };
+  /** The state the watchdog starts when it finds none, `minute` minutes after launch. */
+  const restartedAt = (minute: number) => startState({ ok: false, problem: 'nothing stored' }, 'i-0123456789abcdef0', session, at(minute)).state;
+
+  it('starts the startup grace from now, so 60 min in it is neither "not ready" nor stopped', () => {
+    const t = play(repeat('error', 14), {}, restartedAt(60), 60);
+
+    expect(stops(t)).toEqual([]);
+    expect(t.final).toMatchObject({ watchingSince: isoAt(60), consecutiveProbeErrors: 14 });
+  });
+
+  it('calls a game that stays silent for the grace "unreachable", since it was ready before', () => {
+    const t = play(repeat('error', 20), {}, restartedAt(60), 60);
+
+    expect(stops(t)).toEqual([[75, [{ type: 'stop', reason: 'unreachable', minutes: 15 }]]]);
+  });
+
+  it('takes the game as ready at its first answer without announcing it again', () => {
+    const t = play([3, 3, 0], {}, restartedAt(60), 60);
+
+    expect(t.actions.size).toBe(0);
+    expect(t.final).toMatchObject({ readyAt: isoAt(61), everJoined: true, players: 0 });
+  });
+
+  it('a watch the watchdog starts right after the launch (the hook wrote no state) still announces and judges readiness', () => {
+    const fresh = restartedAt(1);
+    expect(isResumedWatch(fresh, DEFAULTS)).toBe(false);
+
+    const t = play([...repeat('error', 3), 0], {}, fresh, 1);
+    expect(t.actions.get(5)).toEqual([{ type: 'notify-ready', seconds: 300 }]);
+    expect(play(repeat('error', 20), {}, fresh, 1).actions.get(16)).toEqual([{ type: 'stop', reason: 'never-ready', minutes: 15 }]);
+  });
+});
+
+describe('the state to go on from', () => {
+  const INSTANCE = 'i-1';
+  const NOW = new Date('2025-01-01T13:00:00Z');
+  const STORED: WatchdogState = { instanceId: INSTANCE, launchedAt: '2025-01-01T11:59:50.000Z', readyAt: '2025-01-01T12:02:00.000Z', everJoined: true, consecutiveProbeErrors: 0, maxHoursAlerted: false };
+  const SESSION: Session = { startedAt: '2025-01-01T11:59:40.000Z', source: 'lookup', lookupAt: '2025-01-01T11:59:39.000Z' };
+
+  it('is the stored one when it belongs to the instance and the session', () => {
+    expect(startState({ ok: true, value: STORED }, INSTANCE, SESSION, NOW)).toEqual({ state: STORED });
+    expect(startState({ ok: true, value: STORED }, INSTANCE, undefined, NOW)).toEqual({ state: STORED });
+  });
+
+  it.each([
+    ['missing', { ok: false as const, problem: 'nothing stored' }, 'nothing stored'],
+    ['garbled', { ok: false as const, problem: 'stored value is not JSON' }, 'stored value is not JSON'],
+    ['another instance\'s', { ok: true as const, value: { ...STORED, instanceId: 'i-2' } }, 'stored state belongs to instance i-2'],
+    ['from an earlier session of the same instance', { ok: true as const, value: { ...STORED, lastRunAt: '2025-01-01T10:00:00.000Z' } }, 'stored state is from an earlier session of this instance'],
+  ])('is fresh when the stored one is %s, the grace counted from now', (_label, stored, because) => {
+    expect(startState(stored, INSTANCE, SESSION, NOW)).toEqual({
+      state: { instanceId: INSTANCE, launchedAt: SESSION.startedAt, watchingSince: NOW.toISOString(), everJoined: false, consecutiveProbeErrors: 0, maxHoursAlerted: false },
+      freshBecause: because,
     });
+  });
+
+  it('without a session, a fresh state dates its launch from now', () => {
+    expect(startState({ ok: false, problem: 'nothing stored' }, INSTANCE, undefined, NOW).state.launchedAt).toBe(NOW.toISOString());
+  });
+
+  it('a decided stop is dropped, and the idle clock restarted, once the group is raised again', () => {
+    const stopped: WatchdogState = { ...STORED, stopRequestedAt: '2025-01-01T12:30:00.000Z', stopReason: 'idle' };
+
+    expect(resumeIfRestarted(stopped, 0, NOW)).toBe(stopped);
+    expect(resumeIfRestarted(stopped, 1, NOW)).toEqual({ ...STORED, idleSince: NOW.toISOString() });
+  });
+
+  it('while stopping, only lastRunAt moves, and never backwards', () => {
+    expect(stoppingState(STORED, NOW)).toEqual({ ...STORED, lastRunAt: NOW.toISOString() });
+    expect(stoppingState({ ...STORED, lastRunAt: '2025-01-01T13:01:00.000Z' }, NOW).lastRunAt).toBe('2025-01-01T13:01:00.000Z');
+    expect(later(undefined, 'x')).toBe('x');
+  });
+});
+
+describe('readiness counts from', () => {
+  const state: WatchdogState = { instanceId: 'i-1', launchedAt: '2025-01-01T12:00:10.000Z', everJoined: false, consecutiveProbeErrors: 0, maxHoursAlerted: false };
+
+  it('the lookup that started this launch', () => {
+    expect(readinessStart(state, { startedAt: '2025-01-01T12:00:01.000Z', source: 'lookup', lookupAt: '2025-01-01T12:00:00.000Z' })).toBe('2025-01-01T12:00:00.000Z');
+  });
+
+  it('the launch without a lookup, or for a replacement launched long after the session started', () => {
+    expect(readinessStart(state, undefined)).toBe(state.launchedAt);
+    expect(readinessStart(state, { startedAt: '2025-01-01T12:00:01.000Z', source: 'operator' })).toBe(state.launchedAt);
+    expect(readinessStart(state, { startedAt: '2025-01-01T09:00:01.000Z', source: 'lookup', lookupAt: '2025-01-01T09:00:00.000Z' })).toBe(state.launchedAt);
+  });
+});
+
+describe('probing within a run', () => {
+  const booting: WatchdogState = { instanceId: 'i-1', launchedAt: '2025-01-01T12:00:00.000Z', everJoined: false, consecutiveProbeErrors: 0, maxHoursAlerted: false };
+  const failed: ProbeResult = { ok: false, error: 'x' };
+
+  it('goes on only while a booting game has not answered, and never for traffic', () => {
+    expect(keepProbing(booting, failed, 'query')).toBe(true);
+    expect(keepProbing(booting, failed, 'connections')).toBe(true);
+    expect(keepProbing(booting, failed, 'traffic')).toBe(false);
+    expect(keepProbing(booting, { ok: true, players: 0, latencyMs: 1 }, 'query')).toBe(false);
+    expect(keepProbing({ ...booting, readyAt: '2025-01-01T12:01:00.000Z' }, failed, 'query')).toBe(false);
+    expect(keepProbing({ ...booting, stopRequestedAt: '2025-01-01T12:01:00.000Z' }, failed, 'query')).toBe(false);
+  });
+
+  it('queries the published IPv4, then IPv6, never the placeholder', () => {
+    expect(probeHost('mc.example.com', { ipv4: '203.0.113.10', ipv6: '2001:db8:1::10' })).toEqual({ host: '203.0.113.10' });
+    expect(probeHost('mc.example.com', { ipv4: '192.0.2.1', ipv6: '2001:db8:1::10' })).toEqual({ host: '2001:db8:1::10' });
+    expect(probeHost('mc.example.com', { ipv4: '192.0.2.1', ipv6: '2001:db8::1' })).toEqual({ error: expect.stringContaining('placeholder') });
+    expect(probeHost('mc.example.com', {})).toEqual({ error: 'mc.example.com has no A or AAAA record' });
+  });
+
+  it('watches the serving instance, InService first', () => {
+    expect(chooseInstance({ desiredCapacity: 1, instances: [{ instanceId: 'a', lifecycleState: 'Pending:Wait' }, { instanceId: 'b', lifecycleState: 'InService' }] })?.instanceId).toBe('b');
+    expect(chooseInstance({ desiredCapacity: 1, instances: [{ instanceId: 'a', lifecycleState: 'Pending' }] })?.instanceId).toBe('a');
+    expect(chooseInstance({ desiredCapacity: 0, instances: [{ instanceId: 'a', lifecycleState: 'Terminating:Wait' }, { instanceId: 'b', lifecycleState: 'Warmed:Stopped' }] })).toBeUndefined();
   });
 });

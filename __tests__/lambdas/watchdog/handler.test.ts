@@ -1,599 +1,508 @@
-import { AutoScalingClient, DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
-import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { DisableRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { GetCommandInvocationCommand, GetParameterCommand, PutParameterCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
-import type { RuntimeGame } from '../../../src/runtime/contract';
-import { handler } from '../../../src/lambdas/watchdog/handler';
-import { logger, metrics } from '../../../src/lambdas/watchdog/telemetry';
-import type { WatchdogRecord } from '../../../src/lambdas/watchdog/watchdog-record';
+/**
+ * The watchdog through its handler: the environment as the constructs write
+ * it, AWS mocked (aws-sdk-client-mock), time simulated. Failures of AWS calls
+ * are in faults.test.ts.
+ */
+import './powertools-env';
+import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
+import { GetCommandInvocationCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
+import { createServer, type Server } from 'minecraft-protocol';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
+import { READY_PROBE_INTERVAL_MS, READY_WAIT_MS } from '../../../src/lambdas/watchdog/flows';
+import { PLACEHOLDER_IPV4 } from '../../../src/runtime/dns';
+import {
+  GAME,
+  INSTANCE,
+  NOW,
+  SCHEDULED,
+  awsError,
+  bootingState,
+  disabledRules,
+  environment,
+  givenConnections,
+  givenGameTasks,
+  givenGroup,
+  givenRecords,
+  givenServing,
+  givenSession,
+  givenState,
+  iso,
+  logLines,
+  lookupSession,
+  metricNames,
+  metrics,
+  mocks,
+  playedState,
+  published,
+  resetWorld,
+  savedState,
+  scaledTo,
+  watchdog,
+} from './support';
 
-const autoScaling = mockClient(AutoScalingClient);
-const ec2 = mockClient(EC2Client);
-const ssm = mockClient(SSMClient);
-const eventBridge = mockClient(EventBridgeClient);
-const sns = mockClient(SNSClient);
-const cloudWatch = mockClient(CloudWatchClient);
-const ecs = mockClient(ECSClient);
-
-const GAME: RuntimeGame = {
-  id: 'mc',
-  fqdn: 'mc.example.com',
-  hostedZoneId: 'Z0123456789ABCDEFGHIJ',
-  srvName: '_minecraft._tcp.mc.example.com',
-  ipv6: false,
-  asgName: 'gm-mc-asg',
-  clusterName: 'gm-mc',
-  serviceName: 'gm-mc',
-  taskFamily: 'gm-mc',
-  watchdogRuleName: 'gm-mc-watchdog',
-  stateParameterName: '/gm/mc/watchdog-state',
-  connectionsDocumentName: 'gm-count-connections',
-  logGroupName: '/gm/mc',
-  ports: [{ port: 25565, protocol: 'tcp' }, { port: 19132, protocol: 'udp' }],
-  probe: { type: 'connections' },
-  idleMinutes: 10,
-  startupMinutes: 15,
-  maxHours: 8,
-  stopAfterMaxHours: false,
-  stopTimeoutSeconds: 110,
-};
-const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:gm-alerts';
-const INSTANCE = 'i-0123456789abcdef0';
-
-const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
-const iso = (minutes: number) => minutesAgo(minutes).toISOString();
-
-const throttling = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-const awsError = (name: string, message: string) => Object.assign(new Error(message), { name });
-
-/** The state a game has after 30 min with players who left `idleFor` minutes ago. */
-function playedState(idleFor: number, overrides: Partial<WatchdogRecord> = {}): WatchdogRecord {
-  return {
-    instanceId: INSTANCE,
-    launchedAt: iso(40),
-    readyAt: iso(38),
-    lastPlayersAt: iso(idleFor),
-    idleSince: iso(idleFor),
-    everJoined: true,
-    consecutiveProbeErrors: 0,
-    lastRunAt: iso(1),
-    maxHoursAlerted: false,
-    ...overrides,
-  };
-}
-
-function givenGroup(instances: { id: string; state: string }[], desiredCapacity = 1): void {
-  autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({
-    AutoScalingGroups: [{
-      AutoScalingGroupName: GAME.asgName,
-      DesiredCapacity: desiredCapacity,
-      MinSize: 0,
-      MaxSize: 1,
-      AvailabilityZones: ['eu-west-1a'],
-      HealthCheckType: 'EC2',
-      CreatedTime: new Date('2025-01-01T00:00:00Z'),
-      DefaultCooldown: 300,
-      Instances: instances.map((i) => ({
-        InstanceId: i.id, LifecycleState: i.state as 'InService', HealthStatus: 'Healthy', AvailabilityZone: 'eu-west-1a', ProtectedFromScaleIn: false,
-      })),
-    }],
-  });
-}
-
-/** EC2 describes the instance, launched `launchedMinutesAgo`; returns its launch time. */
-function givenInstance(launchedMinutesAgo = 40, address: { ip?: string } = { ip: '203.0.113.10' }): Date {
-  const launchTime = minutesAgo(launchedMinutesAgo);
-  ec2.on(DescribeInstancesCommand).resolves({
-    Reservations: [{ Instances: [{ InstanceId: INSTANCE, LaunchTime: launchTime, PublicIpAddress: address.ip }] }],
-  });
-  return launchTime;
-}
-
-function givenState(state: WatchdogRecord | string): void {
-  ssm.on(GetParameterCommand).resolves({ Parameter: { Name: GAME.stateParameterName, Value: typeof state === 'string' ? state : JSON.stringify(state) } });
-}
-
-/** count-connections.sh answers `stdout` with `status` (and its exit status, when it ended) on the first poll. */
-function givenConnections(status: 'Success' | 'Failed' | 'TimedOut', stdout: string, stderr = '', exitCode?: number): void {
-  ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-1' } });
-  ssm.on(GetCommandInvocationCommand).resolves({
-    Status: status, ResponseCode: exitCode, StandardOutputContent: stdout, StandardErrorContent: stderr, StatusDetails: status,
-  });
-}
-
-/** The game's ECS service has `running` RUNNING tasks. */
-function givenGameTasks(running: number): void {
-  ecs.on(DescribeServicesCommand).resolves({
-    services: [{ serviceName: GAME.serviceName, status: 'ACTIVE', desiredCount: 1, runningCount: running, pendingCount: 1 - running }],
-    failures: [],
-  });
-}
-
-/** A state of a game that launched `minutes` ago and has not answered a probe yet. */
-function bootingState(minutes: number, overrides: Partial<WatchdogRecord> = {}): WatchdogRecord {
-  return { instanceId: INSTANCE, launchedAt: iso(minutes), everJoined: false, consecutiveProbeErrors: 0, maxHoursAlerted: false, ...overrides };
-}
-
-function savedState(): WatchdogRecord {
-  const calls = ssm.commandCalls(PutParameterCommand);
-  expect(calls).toHaveLength(1);
-  const input = calls[0]!.args[0].input;
-  expect(input).toMatchObject({ Name: GAME.stateParameterName, Type: 'String', Overwrite: true });
-  return JSON.parse(input.Value ?? '') as WatchdogRecord;
-}
-
-interface EmfDocument {
-  readonly _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
-  readonly [key: string]: unknown;
-}
-let published: EmfDocument[] = [];
-
-beforeAll(() => {
-  logger.setLogLevel('SILENT');
-  // Capture the EMF documents instead of printing them.
-  jest.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => {
-    published.push(metrics.serializeMetrics() as unknown as EmfDocument);
-    metrics.clearMetrics();
-    metrics.clearDimensions();
-    return metrics;
-  });
-});
-
-beforeEach(() => {
-  for (const mock of [autoScaling, ec2, ssm, eventBridge, sns, cloudWatch, ecs]) mock.reset();
-  published = [];
-  process.env.AWS_REGION = 'eu-west-1';
-  process.env.GM_GAME = JSON.stringify(GAME);
-  process.env.GM_TOPIC_ARN = TOPIC;
-  ssm.on(PutParameterCommand).resolves({ Version: 2 });
-  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-  autoScaling.on(SetDesiredCapacityCommand).resolves({});
-  eventBridge.on(DisableRuleCommand).resolves({});
-  givenGameTasks(1);
-});
+beforeEach(resetWorld);
 
 describe('watchdog handler', () => {
-  it('stops an idle server: scales the group to 0, notifies, records the stop and the metrics', async () => {
-    givenGroup([{ id: INSTANCE, state: 'InService' }]);
-    givenInstance();
+  it('stops an idle server: scales the group to 0, records the stop, then notifies; with its metrics', async () => {
+    givenServing();
     givenState(playedState(11));
     givenConnections('Success', '0\n');
 
-    const outcome = await handler({});
+    const outcome = await watchdog().run(SCHEDULED);
 
-    expect(outcome).toMatchObject({ status: 'probed', actions: [{ type: 'stop', reason: 'idle', minutes: 11 }] });
-    expect(ssm.commandCalls(SendCommandCommand)[0]!.args[0].input).toMatchObject({
+    expect(outcome).toEqual({ status: 'probed', instanceId: INSTANCE, probe: { ok: true, players: 0, latencyMs: 0 }, actions: [{ type: 'stop', reason: 'idle', minutes: 11 }] });
+    expect(mocks.ssm.commandCalls(SendCommandCommand)[0]!.args[0].input).toMatchObject({
       DocumentName: 'gm-count-connections',
       InstanceIds: [INSTANCE],
       Parameters: { ports: ['tcp:25565 udp:19132'] },
     });
-    expect(autoScaling.commandCalls(SetDesiredCapacityCommand).map((c) => c.args[0].input)).toEqual([
-      { AutoScalingGroupName: 'gm-mc-asg', DesiredCapacity: 0, HonorCooldown: false },
+    expect(scaledTo()).toEqual([0]);
+    expect(published()).toEqual([
+      { TopicArn: expect.any(String), Subject: 'stopping mc.example.com: idle 11 min', Message: expect.stringContaining('starts it again') },
     ]);
-    expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input)).toEqual([
-      { TopicArn: TOPIC, Subject: 'stopping mc.example.com: idle 11 min', Message: expect.stringContaining('starts it again') },
-    ]);
-    expect(savedState()).toMatchObject({ stopReason: 'idle', stopRequestedAt: expect.any(String), lastRunAt: expect.any(String) });
-    expect(published).toHaveLength(1);
-    expect(published[0]).toMatchObject({ game: 'mc', Players: 0, ProbeLatency: expect.any(Number) });
-    expect(published[0]!._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'GameManagement', Dimensions: [expect.arrayContaining(['game'])] });
+    expect(savedState()).toMatchObject({ stopReason: 'idle', stopRequestedAt: iso(0), lastRunAt: iso(0), players: 0 });
+    expect(metrics()).toEqual(expect.arrayContaining([
+      { name: 'Players', value: 0, game: 'mc' },
+      { name: 'ProbeLatency', value: 0, game: 'mc' },
+    ]));
   });
 
-  it('keeps a server with players running and moves the idle clock', async () => {
-    givenGroup([{ id: INSTANCE, state: 'InService' }]);
-    givenInstance();
-    givenState(playedState(9));
+  it('keeps a server with players running, moves the idle clock and stores the player count', async () => {
+    givenServing();
+    givenState(playedState(9, { players: 0 }));
     givenConnections('Success', '2\n');
 
-    const outcome = await handler({});
+    const outcome = await watchdog().run(SCHEDULED);
 
     expect(outcome).toMatchObject({ status: 'probed', actions: [], probe: { ok: true, players: 2 } });
-    expect(autoScaling.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
-    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
-    const state = savedState();
-    expect(Date.parse(state.lastPlayersAt ?? '')).toBeGreaterThan(Date.now() - 5_000);
-    expect(published[0]).toMatchObject({ Players: 2 });
+    expect(scaledTo()).toEqual([]);
+    expect(published()).toEqual([]);
+    expect(savedState()).toMatchObject({ players: 2, lastPlayersAt: iso(0), idleSince: iso(0), everJoined: true });
+    expect(metrics()).toContainEqual({ name: 'Players', value: 2, game: 'mc' });
   });
 
-  it('announces the first successful probe as ready, with the startup time metric', async () => {
-    givenGroup([{ id: INSTANCE, state: 'InService' }]);
-    givenInstance(3);
-    givenState({ instanceId: INSTANCE, launchedAt: iso(3), everJoined: false, consecutiveProbeErrors: 2, maxHoursAlerted: false });
+  it('keeps the last count through a failed probe (the instance hook reads it on a spot warning)', async () => {
+    givenServing();
+    givenState(playedState(0, { players: 3 }));
+    givenConnections('Failed', '', 'ss: command not found', 1);
+
+    await watchdog().run(SCHEDULED);
+
+    expect(savedState()).toMatchObject({ players: 3, consecutiveProbeErrors: 1 });
+  });
+
+  describe('ready', () => {
+    it('counts "ready in N s" from the player\'s lookup in the session', async () => {
+      givenServing();
+      // Looked up 3 min ago, launched 2 min 50 s ago; the game answers now.
+      givenSession(lookupSession(3));
+      givenState(bootingState(170 / 60));
+      givenConnections('Success', '0');
+
+      await watchdog().run(SCHEDULED);
+
+      expect(published()).toEqual([{
+        TopicArn: expect.any(String),
+        Subject: 'ready mc.example.com in 180 s',
+        Message: 'mc.example.com is ready, 180 s after the wake-up. Connect to mc.example.com.',
+      }]);
+      expect(savedState()).toMatchObject({ readyAt: iso(0), consecutiveProbeErrors: 0, players: 0 });
+      expect(metrics()).toContainEqual({ name: 'StartupSeconds', value: 180, game: 'mc' });
+    });
+
+    it('counts from the launch when no session names a lookup (a start by `gm start`)', async () => {
+      givenServing();
+      givenSession({ startedAt: iso(3), source: 'operator' });
+      givenState(bootingState(2));
+      givenConnections('Success', '0');
+
+      await watchdog().run(SCHEDULED);
+
+      expect(published()[0]?.Subject).toBe('ready mc.example.com in 120 s');
+    });
+
+    it('probes a booting game again every 5 s and sees it ready within seconds, not on the next run', async () => {
+      givenServing();
+      givenSession(lookupSession(2));
+      givenState(bootingState(2));
+      mocks.ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-1' } });
+      // Nothing listens for the first three probes (0, 5, 10 s); the fourth (15 s) counts 0 players.
+      const notListening = { Status: 'Failed' as const, ResponseCode: 3, StandardErrorContent: 'nothing listens', StatusDetails: 'Failed' };
+      mocks.ssm.on(GetCommandInvocationCommand)
+        .resolvesOnce(notListening).resolvesOnce(notListening).resolvesOnce(notListening)
+        .resolves({ Status: 'Success', ResponseCode: 0, StandardOutputContent: '0\n', StatusDetails: 'Success' });
+
+      const { run, clock } = watchdog();
+      const outcome = await run(SCHEDULED);
+
+      expect(clock.sleeps).toEqual([READY_PROBE_INTERVAL_MS, READY_PROBE_INTERVAL_MS, READY_PROBE_INTERVAL_MS]);
+      expect(mocks.ssm.commandCalls(SendCommandCommand)).toHaveLength(4);
+      expect(outcome).toMatchObject({ probe: { ok: true, players: 0 }, actions: [{ type: 'notify-ready', seconds: 135 }] });
+      expect(savedState()).toMatchObject({ readyAt: new Date(NOW + 15_000).toISOString(), consecutiveProbeErrors: 0 });
+      expect(published().map((p) => p.Subject)).toEqual(['ready mc.example.com in 135 s']);
+    });
+
+    it('gives up re-probing after ~45 s of the run: bounded, one probe error for the run', async () => {
+      givenServing();
+      givenState(bootingState(2));
+      givenConnections('Failed', '', 'nothing listens', 3);
+
+      const { run, clock } = watchdog();
+      const outcome = await run(SCHEDULED);
+
+      expect(mocks.ssm.commandCalls(SendCommandCommand)).toHaveLength(READY_WAIT_MS / READY_PROBE_INTERVAL_MS + 1);
+      expect(clock.at - NOW).toBe(READY_WAIT_MS);
+      expect(outcome).toMatchObject({ probe: { ok: false, error: 'game is not listening yet' }, actions: [] });
+      expect(savedState()).toMatchObject({ consecutiveProbeErrors: 1, probeErrorsSince: new Date(NOW + READY_WAIT_MS).toISOString() });
+      expect(published()).toEqual([]);
+    });
+
+    it('does not re-probe a game that is ready (the next run comes in a minute)', async () => {
+      givenServing();
+      givenState(playedState(2));
+      givenConnections('Failed', '', 'nothing listens', 3);
+
+      const { run, clock } = watchdog();
+      await run(SCHEDULED);
+
+      expect(clock.sleeps).toEqual([]);
+      expect(mocks.ssm.commandCalls(SendCommandCommand)).toHaveLength(1);
+    });
+
+    it('checks again whether the game\'s container runs, and probes only once it does', async () => {
+      givenServing();
+      givenState(bootingState(1));
+      mocks.ecs.on(DescribeServicesCommand)
+        .resolvesOnce({ services: [{ serviceName: GAME.serviceName, runningCount: 0 }] })
+        .resolves({ services: [{ serviceName: GAME.serviceName, runningCount: 1 }] });
+      givenConnections('Success', '0');
+
+      const outcome = await watchdog().run(SCHEDULED);
+
+      expect(mocks.ecs.commandCalls(DescribeServicesCommand)).toHaveLength(2);
+      expect(mocks.ssm.commandCalls(SendCommandCommand)).toHaveLength(1);
+      expect(outcome).toMatchObject({ probe: { ok: true }, actions: [{ type: 'notify-ready', seconds: 65 }] });
+    });
+  });
+
+  describe('lost state (2a)', () => {
+    it('with players on, a missing state neither stops the game nor announces it again: fresh from now, players counted', async () => {
+      givenServing();
+      givenSession(lookupSession(60));
+      givenState(undefined);
+      givenConnections('Success', '3');
+
+      const outcome = await watchdog().run(SCHEDULED);
+
+      expect(outcome).toMatchObject({ probe: { ok: true, players: 3 }, actions: [] });
+      expect(scaledTo()).toEqual([]);
+      expect(published()).toEqual([]);
+      expect(savedState()).toEqual({
+        instanceId: INSTANCE,
+        launchedAt: lookupSession(60).startedAt,
+        watchingSince: iso(0),
+        readyAt: iso(0),
+        lastPlayersAt: iso(0),
+        idleSince: iso(0),
+        players: 3,
+        everJoined: true,
+        consecutiveProbeErrors: 0,
+        lastRunAt: iso(0),
+        maxHoursAlerted: false,
+      });
+      expect(logLines()).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'starting a fresh watchdog state', reason: 'nothing stored' }));
+      expect(metricNames()).toContain('StateResets');
+    });
+
+    it('an unreadable state an hour into the session, while the probe fails, is not "not ready after 60 min"', async () => {
+      givenServing();
+      givenSession(lookupSession(60));
+      givenState('{"instanceId": "i-0123456789abcdef0", "launchedAt": 17');
+      givenConnections('Failed', '', 'docker: not running', 1);
+
+      const outcome = await watchdog().run(SCHEDULED);
+
+      expect(outcome).toMatchObject({ probe: { ok: false }, actions: [] });
+      expect(scaledTo()).toEqual([]);
+      expect(published()).toEqual([]);
+      expect(savedState()).toMatchObject({ watchingSince: iso(0), consecutiveProbeErrors: 1 });
+    });
+  });
+
+  it('a state the same (warm-pool) instance left in an earlier session starts afresh', async () => {
+    givenServing();
+    givenSession(lookupSession(1));
+    givenState(playedState(30, { stopRequestedAt: iso(120), stopReason: 'idle', lastRunAt: iso(119) }));
     givenConnections('Success', '0');
 
-    await handler({});
+    const outcome = await watchdog().run(SCHEDULED);
 
-    const [publish] = sns.commandCalls(PublishCommand);
-    expect(publish?.args[0].input.Subject).toMatch(/^ready mc\.example\.com in 1[78]\d s$/);
-    expect(publish?.args[0].input.Message).toContain('Connect to mc.example.com.');
-    expect(savedState()).toMatchObject({ readyAt: expect.any(String), consecutiveProbeErrors: 0 });
-    expect(published[0]).toMatchObject({ StartupSeconds: expect.any(Number), Players: 0 });
+    expect(outcome).toMatchObject({ actions: [{ type: 'notify-ready', seconds: 60 }] });
+    expect(savedState()).toMatchObject({ readyAt: iso(0), everJoined: false });
+    expect(savedState().stopRequestedAt).toBeUndefined();
+  });
+
+  it('while the group is at 0 (a stop under way) it probes nothing and keeps lastRunAt moving for the failsafe', async () => {
+    givenGroup([{ id: INSTANCE, state: 'InService' }], 0);
+    givenState(playedState(11, { stopRequestedAt: iso(1), stopReason: 'idle' }));
+
+    await expect(watchdog().run(SCHEDULED)).resolves.toEqual({ status: 'stopping', instanceId: INSTANCE });
+
+    expect(mocks.ssm.commandCalls(SendCommandCommand)).toEqual([]);
+    expect(savedState()).toMatchObject({ lastRunAt: iso(0), stopReason: 'idle' });
+    expect(published()).toEqual([]);
+  });
+
+  it('a stop it decided is dropped when the group was raised again, and the idle clock restarts', async () => {
+    givenServing();
+    givenState(playedState(20, { stopRequestedAt: iso(3), stopReason: 'idle' }));
+    givenConnections('Success', '0');
+
+    const outcome = await watchdog().run(SCHEDULED);
+
+    expect(outcome).toMatchObject({ actions: [] });
+    const state = savedState();
+    expect(state.stopRequestedAt).toBeUndefined();
+    expect(state.idleSince).toBe(iso(0));
   });
 
   it.each([
     ['Failed', '', 'ss: command not found'],
     ['TimedOut', '', ''],
-  ] as const)('an SSM command that ended %s is a probe error: no stop, no player metric', async (status, stdout, stderr) => {
-    givenGroup([{ id: INSTANCE, state: 'InService' }]);
-    givenInstance();
+  ] as const)('an SSM command that ended %s is a probe error: no stop, no player metric, logged and counted', async (status, stdout, stderr) => {
+    givenServing();
     givenState(playedState(30, { consecutiveProbeErrors: 1, probeErrorsSince: iso(1) }));
     givenConnections(status, stdout, stderr);
 
-    const outcome = await handler({});
+    const outcome = await watchdog().run(SCHEDULED);
 
     expect(outcome).toMatchObject({ status: 'probed', actions: [], probe: { ok: false, error: expect.stringContaining(`ended ${status}`) } });
-    expect(autoScaling.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
-    expect(savedState()).toMatchObject({ consecutiveProbeErrors: 2, lastProbeError: expect.stringContaining(status) });
-    expect(published).toHaveLength(0);
+    expect(scaledTo()).toEqual([]);
+    expect(savedState()).toMatchObject({ consecutiveProbeErrors: 2, probeErrorsSince: iso(1), lastProbeError: expect.stringContaining(status) });
+    expect(metricNames()).toEqual(['ProbeErrors']);
+    expect(logLines()).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'probe failed', type: 'connections' }));
   });
 
   it('waits for the invocation that does not exist yet right after SendCommand', async () => {
-    givenGroup([{ id: INSTANCE, state: 'InService' }]);
-    givenInstance();
+    givenServing();
     givenState(playedState(2));
-    ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-2' } });
-    ssm.on(GetCommandInvocationCommand)
+    mocks.ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-2' } });
+    mocks.ssm.on(GetCommandInvocationCommand)
       .rejectsOnce(awsError('InvocationDoesNotExist', 'no invocation'))
       .resolvesOnce({ Status: 'InProgress' })
       .resolves({ Status: 'Success', StandardOutputContent: '3\n' });
 
-    const outcome = await handler({});
+    const { run, clock } = watchdog();
+    const outcome = await run(SCHEDULED);
 
-    expect(outcome).toMatchObject({ probe: { ok: true, players: 3 } });
-    expect(ssm.commandCalls(GetCommandInvocationCommand).map((c) => c.args[0].input)).toEqual(
+    expect(outcome).toMatchObject({ probe: { ok: true, players: 3, latencyMs: 2000 } });
+    expect(clock.sleeps).toEqual([1000, 1000]);
+    expect(mocks.ssm.commandCalls(GetCommandInvocationCommand).map((c) => c.args[0].input)).toEqual(
       Array.from({ length: 3 }, () => ({ CommandId: 'cmd-2', InstanceId: INSTANCE })),
     );
   });
 
   it('output that is not one integer is a probe error', async () => {
-    givenGroup([{ id: INSTANCE, state: 'InService' }]);
-    givenInstance();
+    givenServing();
     givenState(playedState(30));
     givenConnections('Success', 'usage: count-connections.sh tcp:PORT…\n');
 
-    const outcome = await handler({});
+    const outcome = await watchdog().run(SCHEDULED);
 
     expect(outcome).toMatchObject({ probe: { ok: false, error: expect.stringContaining('expected one integer') }, actions: [] });
   });
 
-  it('throws, naming the group, when the Auto Scaling group does not exist', async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });
+  it('throws, naming the group, when the Auto Scaling group does not exist: logged and counted', async () => {
+    mocks.autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });
 
-    await expect(handler({})).rejects.toThrow(/Auto Scaling group gm-mc-asg not found.*cdktf deploy/);
-    expect(eventBridge.commandCalls(DisableRuleCommand)).toHaveLength(0);
-    expect(ssm.commandCalls(PutParameterCommand)).toHaveLength(0);
+    await expect(watchdog().run(SCHEDULED)).rejects.toThrow(/Auto Scaling group gm-mc-asg not found.*cdktf deploy/);
+    expect(disabledRules()).toEqual([]);
+    expect(savedStatesCount()).toBe(0);
+    expect(logLines()).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'watchdog run failed', error: expect.stringContaining('gm-mc-asg') }));
+    expect(metrics()).toContainEqual({ name: 'RunFailures', value: 1, game: 'mc' });
   });
 
   it.each([
-    ['no instance', [] as { id: string; state: string }[], 0],
-    ['only a terminating instance', [{ id: INSTANCE, state: 'Terminating:Wait' }], 0],
-    ['only a warm-pool instance', [{ id: INSTANCE, state: 'Warmed:Stopped' }], 0],
-  ])('with %s it turns its schedule off and probes nothing', async (_label, instances, desired) => {
-    givenGroup(instances, desired);
+    ['no instance', [] as { id: string; state: 'Terminating:Wait' | 'Warmed:Stopped' }[]],
+    ['only a terminating instance', [{ id: INSTANCE, state: 'Terminating:Wait' as const }]],
+    ['only a warm-pool instance', [{ id: INSTANCE, state: 'Warmed:Stopped' as const }]],
+  ])('with %s it turns its schedule off and probes nothing', async (_label, instances) => {
+    givenGroup(instances, 0);
 
-    const outcome = await handler({});
+    await expect(watchdog().run(SCHEDULED)).resolves.toEqual({ status: 'no-instance', desiredCapacity: 0 });
 
-    expect(outcome).toEqual({ status: 'no-instance', desiredCapacity: 0 });
-    expect(eventBridge.commandCalls(DisableRuleCommand).map((c) => c.args[0].input)).toEqual([{ Name: 'gm-mc-watchdog' }]);
-    expect(ssm.calls()).toHaveLength(0);
-    expect(ec2.calls()).toHaveLength(0);
-    expect(published).toHaveLength(0);
+    expect(disabledRules()).toEqual(['gm-mc-watchdog']);
+    expect(mocks.ssm.calls()).toEqual([]);
+    expect(metrics()).toEqual([]);
   });
 
-  it('fails the run when Auto Scaling throttles, and writes nothing', async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).rejects(throttling());
+  it('watches the InService instance when a replacement overlaps it', async () => {
+    givenGroup([{ id: 'i-0fffffffffffffff0', state: 'Pending:Wait' }, { id: INSTANCE, state: 'InService' }]);
+    givenState(playedState(1));
+    givenConnections('Success', '1');
 
-    await expect(handler({})).rejects.toMatchObject({ name: 'ThrottlingException' });
-    expect(ssm.commandCalls(PutParameterCommand)).toHaveLength(0);
-    expect(autoScaling.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
-  });
-
-  it('a throttled SendCommand is a probe error, not a failed run and not zero players', async () => {
-    givenGroup([{ id: INSTANCE, state: 'InService' }]);
-    givenInstance();
-    givenState(playedState(30));
-    ssm.on(SendCommandCommand).rejects(throttling());
-
-    const outcome = await handler({});
-
-    expect(outcome).toMatchObject({ probe: { ok: false, error: expect.stringContaining('ThrottlingException') }, actions: [] });
-    expect(autoScaling.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
-    expect(savedState()).toMatchObject({ consecutiveProbeErrors: 1 });
-  });
-
-  it('a failed scale-down fails the run without saving the stop, so the next run decides it again', async () => {
-    givenGroup([{ id: INSTANCE, state: 'InService' }]);
-    givenInstance();
-    givenState(playedState(12));
-    givenConnections('Success', '0');
-    autoScaling.on(SetDesiredCapacityCommand).rejects(throttling());
-
-    await expect(handler({})).rejects.toMatchObject({ name: 'ThrottlingException' });
-    expect(ssm.commandCalls(PutParameterCommand)).toHaveLength(0);
-  });
-
-  it('an SNS failure never fails the run', async () => {
-    givenGroup([{ id: INSTANCE, state: 'InService' }]);
-    givenInstance();
-    givenState(playedState(12));
-    givenConnections('Success', '0');
-    sns.on(PublishCommand).rejects(throttling());
-
-    await expect(handler({})).resolves.toMatchObject({ status: 'probed' });
-    expect(autoScaling.commandCalls(SetDesiredCapacityCommand)).toHaveLength(1);
-    expect(savedState()).toMatchObject({ stopReason: 'idle' });
-  });
-
-  it('starts a fresh state from the instance launch time when the stored one belongs to another instance', async () => {
-    givenGroup([{ id: INSTANCE, state: 'InService' }]);
-    const launchTime = givenInstance(2);
-    // The previous instance's state says "stop already decided" and "idle for an hour": neither applies now.
-    givenState(playedState(60, { instanceId: 'i-0aaaaaaaaaaaaaaaa', stopRequestedAt: iso(50), stopReason: 'idle' }));
-    givenConnections('Success', '0');
-
-    const outcome = await handler({});
-
-    expect(outcome).toMatchObject({ actions: [{ type: 'notify-ready', seconds: expect.any(Number) }] });
-    expect(autoScaling.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
-    const state = savedState();
-    expect(state).toMatchObject({ instanceId: INSTANCE, launchedAt: launchTime.toISOString(), everJoined: false });
-    expect(state.stopRequestedAt).toBeUndefined();
-  });
-
-  it.each([
-    ['missing', undefined],
-    ['not JSON', '{"instanceId": "i-0123'],
-    ['of the wrong shape', JSON.stringify({ instanceId: INSTANCE, launchedAt: 'yesterday' })],
-  ])('starts a fresh state when the stored one is %s', async (_label, raw) => {
-    givenGroup([{ id: INSTANCE, state: 'Pending:Wait' }]);
-    givenInstance(1);
-    if (raw === undefined) ssm.on(GetParameterCommand).rejects(awsError('ParameterNotFound', 'not found'));
-    else givenState(raw);
-    givenConnections('Failed', '', 'Docker not running yet');
-
-    const outcome = await handler({});
-
-    expect(outcome).toMatchObject({ status: 'probed', actions: [] });
-    expect(savedState()).toMatchObject({ instanceId: INSTANCE, everJoined: false, consecutiveProbeErrors: 1, maxHoursAlerted: false });
-  });
-
-  it('fails the run when the state cannot be read for another reason', async () => {
-    givenGroup([{ id: INSTANCE, state: 'InService' }]);
-    givenInstance();
-    ssm.on(GetParameterCommand).rejects(throttling());
-
-    await expect(handler({})).rejects.toMatchObject({ name: 'ThrottlingException' });
-    expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(0);
-  });
-
-  it('while the group is at 0 (a stop under way) it probes nothing and only records the run', async () => {
-    givenGroup([{ id: INSTANCE, state: 'InService' }], 0);
-    givenInstance();
-    givenState(playedState(12, { stopRequestedAt: iso(1), stopReason: 'idle' }));
-
-    const outcome = await handler({});
-
-    expect(outcome).toEqual({ status: 'stopping', instanceId: INSTANCE });
-    expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(0);
-    expect(sns.calls()).toHaveLength(0);
-    expect(savedState()).toMatchObject({ stopReason: 'idle', lastRunAt: expect.any(String) });
-  });
-
-  it('watches again when the group was raised after its stop decision (same instance still running)', async () => {
-    givenGroup([{ id: INSTANCE, state: 'InService' }], 1);
-    givenInstance();
-    givenState(playedState(30, { stopRequestedAt: iso(3), stopReason: 'idle' }));
-    givenConnections('Success', '0');
-
-    const outcome = await handler({});
-
-    expect(outcome).toMatchObject({ actions: [] });
-    const state = savedState();
-    expect(state.stopRequestedAt).toBeUndefined();
-    expect(Date.parse(state.idleSince ?? '')).toBeGreaterThan(Date.now() - 5_000);
-  });
-
-  it('never ready at the end of the boot grace: stops and alerts in one message', async () => {
-    givenGroup([{ id: INSTANCE, state: 'InService' }]);
-    givenInstance(16);
-    givenState({ instanceId: INSTANCE, launchedAt: iso(16), everJoined: false, consecutiveProbeErrors: 14, probeErrorsSince: iso(15), maxHoursAlerted: false } as WatchdogRecord);
-    givenConnections('Failed', '', 'no container publishes 25565');
-
-    await handler({});
-
-    expect(autoScaling.commandCalls(SetDesiredCapacityCommand)).toHaveLength(1);
-    expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input)).toEqual([{
-      TopicArn: TOPIC,
-      Subject: 'stopping mc.example.com: not ready after 16 min',
-      Message: expect.stringContaining('no container publishes 25565'),
-    }]);
-    expect(sns.commandCalls(PublishCommand)[0]!.args[0].input.Message).toContain("see the game's log with: aws logs tail /gm/mc --follow --region eu-west-1");
-  });
-
-  it('the max-hours alert spells out the command that stops the game', async () => {
-    givenGroup([{ id: INSTANCE, state: 'InService' }]);
-    givenInstance(9 * 60);
-    givenState(playedState(1, { launchedAt: iso(9 * 60), readyAt: iso(9 * 60 - 2) }));
-    givenConnections('Success', '2\n');
-
-    await handler({});
-
-    expect(autoScaling.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
-    expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input)).toEqual([{
-      TopicArn: TOPIC,
-      Subject: 'alert mc.example.com',
-      Message: expect.stringMatching(/stop it with: aws autoscaling set-desired-capacity --auto-scaling-group-name gm-mc-asg --desired-capacity 0 --region eu-west-1$/),
-    }]);
-  });
-
-  describe('while the game is booting', () => {
-    it('a connections probe that finds nothing listening (exit 3) is a probe error: not ready, no players counted', async () => {
-      givenGroup([{ id: INSTANCE, state: 'InService' }]);
-      givenInstance(2);
-      givenState(bootingState(2));
-      givenConnections('Failed', '', 'count-connections.sh: the game is not listening yet: nothing listens on tcp:25565 (port 25565 in container c0ffee)\n', 3);
-
-      const outcome = await handler({});
-
-      expect(outcome).toMatchObject({ status: 'probed', actions: [], probe: { ok: false, error: 'game is not listening yet' } });
-      expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
-      const state = savedState();
-      expect(state).toMatchObject({ consecutiveProbeErrors: 1, lastProbeError: 'game is not listening yet' });
-      expect(state.readyAt).toBeUndefined();
-      expect(state.idleSince).toBeUndefined();
-      expect(published).toHaveLength(0);
-    });
-
-    it('probes nothing until the game\'s ECS service has a RUNNING task: not ready, a probe error', async () => {
-      givenGroup([{ id: INSTANCE, state: 'InService' }]);
-      givenInstance(2);
-      givenState(bootingState(2));
-      givenGameTasks(0);
-      givenConnections('Success', '0\n');
-
-      const outcome = await handler({});
-
-      expect(outcome).toMatchObject({ status: 'probed', actions: [], probe: { ok: false, error: 'game container not running yet' } });
-      expect(ecs.commandCalls(DescribeServicesCommand).map((c) => c.args[0].input)).toEqual([{ cluster: 'gm-mc', services: ['gm-mc'] }]);
-      expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(0);
-      expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
-      expect(savedState()).toMatchObject({ consecutiveProbeErrors: 1, lastProbeError: 'game container not running yet' });
-      expect(published).toHaveLength(0);
-    });
-
-    it('a traffic-probe game is not ready on the image pull\'s traffic before its container runs', async () => {
-      process.env.GM_GAME = JSON.stringify({ ...GAME, probe: { type: 'traffic', bytesPerMinute: 50_000 } });
-      givenGroup([{ id: INSTANCE, state: 'InService' }]);
-      givenInstance(3);
-      givenState(bootingState(3));
-      givenGameTasks(0);
-      cloudWatch.on(GetMetricDataCommand).resolves({
-        MetricDataResults: [{ Id: 'networkIn', Timestamps: [minutesAgo(2)], Values: [400_000_000] }],
-      });
-
-      const outcome = await handler({});
-
-      expect(outcome).toMatchObject({ probe: { ok: false, error: 'game container not running yet' }, actions: [] });
-      expect(cloudWatch.commandCalls(GetMetricDataCommand)).toHaveLength(0);
-      expect(savedState().readyAt).toBeUndefined();
-    });
-
-    it('once the task runs, the probe answers and the game is ready', async () => {
-      givenGroup([{ id: INSTANCE, state: 'InService' }]);
-      givenInstance(3);
-      givenState(bootingState(3, { consecutiveProbeErrors: 2, probeErrorsSince: iso(2), lastProbeError: 'game container not running yet' }));
-      givenGameTasks(1);
-      givenConnections('Success', '0\n', '', 0);
-
-      const outcome = await handler({});
-
-      expect(outcome).toMatchObject({ probe: { ok: true, players: 0 }, actions: [{ type: 'notify-ready' }] });
-      expect(savedState()).toMatchObject({ readyAt: expect.any(String), consecutiveProbeErrors: 0 });
-    });
-
-    it('a game still not running at the end of the boot grace is stopped as never ready, naming why', async () => {
-      givenGroup([{ id: INSTANCE, state: 'InService' }]);
-      givenInstance(16);
-      givenState(bootingState(16, { consecutiveProbeErrors: 14, probeErrorsSince: iso(15), lastProbeError: 'game container not running yet' }));
-      givenGameTasks(0);
-
-      await handler({});
-
-      expect(autoScaling.commandCalls(SetDesiredCapacityCommand)).toHaveLength(1);
-      expect(sns.commandCalls(PublishCommand)[0]!.args[0].input).toMatchObject({
-        Subject: 'stopping mc.example.com: not ready after 16 min',
-        Message: expect.stringContaining('last probe error: game container not running yet'),
-      });
-    });
-  });
-
-  it('a throttled DescribeServices is a probe error, not a failed run and not zero players', async () => {
-    givenGroup([{ id: INSTANCE, state: 'InService' }]);
-    givenInstance();
-    givenState(playedState(30));
-    ecs.on(DescribeServicesCommand).rejects(throttling());
-
-    const outcome = await handler({});
-
-    expect(outcome).toMatchObject({ probe: { ok: false, error: expect.stringContaining('ThrottlingException') }, actions: [] });
-    expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(0);
-    expect(autoScaling.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
-    expect(savedState()).toMatchObject({ consecutiveProbeErrors: 1 });
+    await expect(watchdog().run(SCHEDULED)).resolves.toMatchObject({ instanceId: INSTANCE });
   });
 
   it('a missing ECS service fails the run (to the failsafe), naming the service and the fix', async () => {
-    givenGroup([{ id: INSTANCE, state: 'InService' }]);
-    givenInstance();
+    givenServing();
     givenState(playedState(30));
-    ecs.on(DescribeServicesCommand).resolves({ services: [], failures: [{ arn: 'arn:aws:ecs:eu-west-1:123456789012:service/gm-mc/gm-mc', reason: 'MISSING' }] });
+    mocks.ecs.on(DescribeServicesCommand).resolves({ services: [], failures: [{ arn: 'arn:aws:ecs:eu-west-1:123456789012:service/gm-mc/gm-mc', reason: 'MISSING' }] });
 
-    await expect(handler({})).rejects.toThrow(/ECS service gm-mc not found in cluster gm-mc \(MISSING\).*cdktf deploy/);
-    expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(0);
-    expect(autoScaling.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
+    await expect(watchdog().run(SCHEDULED)).rejects.toThrow(/ECS service gm-mc not found in cluster gm-mc \(MISSING\).*cdktf deploy/);
+    expect(mocks.ssm.commandCalls(SendCommandCommand)).toEqual([]);
+    expect(scaledTo()).toEqual([]);
   });
 
   it('a DescribeServices the role may not make fails the run instead of waiting out the boot grace', async () => {
-    givenGroup([{ id: INSTANCE, state: 'InService' }]);
-    givenInstance();
+    givenServing();
     givenState(playedState(30));
-    ecs.on(DescribeServicesCommand).rejects(Object.assign(new Error('not authorized to perform: ecs:DescribeServices'), { name: 'AccessDeniedException' }));
+    mocks.ecs.on(DescribeServicesCommand).rejects(awsError('AccessDeniedException', 'not authorized to perform: ecs:DescribeServices'));
 
-    await expect(handler({})).rejects.toThrow(/not authorized/);
+    await expect(watchdog().run(SCHEDULED)).rejects.toThrow(/not authorized/);
   });
 
   describe('traffic probe', () => {
-    beforeEach(() => {
-      process.env.GM_GAME = JSON.stringify({ ...GAME, probe: { type: 'traffic', bytesPerMinute: 50_000 } });
-      givenGroup([{ id: INSTANCE, state: 'InService' }]);
-      givenInstance();
-      givenState(playedState(5));
-    });
+    const TRAFFIC_GAME = { ...GAME, probe: { type: 'traffic' as const, bytesPerMinute: 50_000 } };
 
     it('counts someone playing when the latest minute received at least bytesPerMinute', async () => {
-      cloudWatch.on(GetMetricDataCommand).resolves({
-        MetricDataResults: [{ Id: 'networkIn', Timestamps: [minutesAgo(3), minutesAgo(2)], Values: [1_000, 80_000] }],
+      givenServing();
+      givenState(playedState(5));
+      mocks.cloudWatch.on(GetMetricDataCommand).resolves({
+        MetricDataResults: [{ Id: 'networkIn', Timestamps: [new Date(NOW - 180_000), new Date(NOW - 120_000)], Values: [1_000, 80_000] }],
       });
 
-      const outcome = await handler({});
+      const outcome = await watchdog({ game: TRAFFIC_GAME }).run(SCHEDULED);
 
       expect(outcome).toMatchObject({ probe: { ok: true, players: 1 } });
-      const input = cloudWatch.commandCalls(GetMetricDataCommand)[0]!.args[0].input;
+      const input = mocks.cloudWatch.commandCalls(GetMetricDataCommand)[0]!.args[0].input;
       expect(input.MetricDataQueries?.[0]?.MetricStat).toEqual({
         Metric: { Namespace: 'AWS/EC2', MetricName: 'NetworkIn', Dimensions: [{ Name: 'InstanceId', Value: INSTANCE }] },
         Period: 60,
         Stat: 'Sum',
       });
-      expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(0);
+      expect(input.EndTime).toEqual(new Date(NOW));
+      expect(mocks.ssm.commandCalls(SendCommandCommand)).toEqual([]);
     });
 
-    it('no datapoints yet is a probe error', async () => {
-      cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'networkIn', Timestamps: [], Values: [] }] });
+    it('no datapoints yet is a probe error, and a booting traffic game is not probed again within the run', async () => {
+      givenServing();
+      givenState(bootingState(1));
+      mocks.cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'networkIn', Timestamps: [], Values: [] }] });
 
-      const outcome = await handler({});
+      const { run, clock } = watchdog({ game: TRAFFIC_GAME });
+      const outcome = await run(SCHEDULED);
 
       expect(outcome).toMatchObject({ probe: { ok: false, error: expect.stringContaining('no NetworkIn datapoints yet') } });
+      expect(clock.sleeps).toEqual([]);
     });
   });
 
-  it('a query-probe game whose instance has no public address yet is a probe error', async () => {
-    process.env.GM_GAME = JSON.stringify({ ...GAME, probe: { type: 'query', game: 'minecraft', port: 25565 } });
-    givenGroup([{ id: INSTANCE, state: 'Pending:Wait' }]);
-    givenInstance(1, {});
-    givenState({ instanceId: INSTANCE, launchedAt: iso(1), everJoined: false, consecutiveProbeErrors: 0, maxHoursAlerted: false });
+  describe('query probe', () => {
+    const queryGame = (port: number) => ({ ...GAME, probe: { type: 'query' as const, game: 'minecraft', port } });
 
-    const outcome = await handler({});
+    it('queries the address the game\'s A record holds, read from the zone\'s API (a lookup would wake the game)', async () => {
+      givenServing();
+      givenState(playedState(1));
+      givenRecords('127.0.0.1');
+      const closed = await closedPort();
 
-    expect(outcome).toMatchObject({ probe: { ok: false, error: expect.stringContaining('no public IPv4 or IPv6') } });
+      const outcome = await watchdog({ game: queryGame(closed) }).run(SCHEDULED);
+
+      expect(mocks.route53.commandCalls(ListResourceRecordSetsCommand).map((c) => c.args[0].input)).toEqual([
+        { HostedZoneId: GAME.hostedZoneId, StartRecordName: 'mc.example.com.', StartRecordType: 'A', MaxItems: 2 },
+      ]);
+      expect(outcome).toMatchObject({ probe: { ok: false, error: expect.stringContaining(`127.0.0.1:${closed}`) } });
+    });
+
+    it('a record still at the placeholder is a probe error that says so; nothing is queried', async () => {
+      givenServing();
+      givenState(playedState(1));
+      givenRecords(PLACEHOLDER_IPV4);
+
+      const outcome = await watchdog({ game: queryGame(25565) }).run(SCHEDULED);
+
+      expect(outcome).toMatchObject({ probe: { ok: false, error: 'mc.example.com still points at the placeholder address: the instance hook has not pointed it at the instance yet' } });
+    });
+
+    describe('against a real Minecraft server that starts while the run waits', () => {
+      let server: Server | undefined;
+      afterEach(async () => {
+        server?.close();
+        server = undefined;
+      });
+
+      it('sees it ready at the first probe after it answers (within 5 s), and counts from the lookup', async () => {
+        const port = await closedPort();
+        givenServing();
+        givenSession(lookupSession(1));
+        givenState(bootingState(50 / 60));
+        givenRecords('127.0.0.1');
+        const { run, clock } = watchdog({ game: queryGame(port) });
+        // The game starts listening 12 s into the run.
+        clock.onSleep = async (at) => {
+          if (at - NOW >= 12_000 && !server) server = await startMinecraft(port);
+        };
+
+        const outcome = await run(SCHEDULED);
+
+        // Probes at 0, 5 and 10 s find nothing; the one at 15 s finds the game, 75 s after the lookup.
+        expect(clock.sleeps).toEqual([5_000, 5_000, 5_000]);
+        expect(outcome).toMatchObject({ probe: { ok: true, players: 0 }, actions: [{ type: 'notify-ready', seconds: 75 }] });
+        expect(published().map((p) => p.Subject)).toEqual(['ready mc.example.com in 75 s']);
+      });
+    });
   });
 
-  it('fails with the variable name when GM_GAME is missing', async () => {
-    delete process.env.GM_GAME;
+  it('an event other than the schedule\'s is logged and counted, and the run is the same', async () => {
+    givenServing();
+    givenState(playedState(1));
+    givenConnections('Success', '1');
 
-    await expect(handler({})).rejects.toThrow(/GM_GAME/);
-    expect(autoScaling.calls()).toHaveLength(0);
+    await expect(watchdog().run({ hello: 'world' })).resolves.toMatchObject({ status: 'probed', probe: { ok: true, players: 1 } });
+    expect(logLines()).toContainEqual(expect.objectContaining({ level: 'WARN', message: expect.stringContaining('other than its schedule') }));
+    expect(metricNames()).toContain('UnexpectedEvents');
+  });
+
+  it('fails with the variable name when GM_GAME is missing, before any AWS call: logged and counted', async () => {
+    const { GM_GAME: _game, ...env } = environment();
+
+    await expect(watchdog({ env }).run(SCHEDULED)).rejects.toThrow(/GM_GAME is not set/);
+    expect(mocks.autoScaling.calls()).toEqual([]);
+    expect(logLines()).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'watchdog run failed' }));
+    expect(metricNames()).toContain('RunFailures');
+  });
+
+  it('refuses a GM_GAME that lacks a field it reads, naming the field', async () => {
+    const env = environment();
+    const game = JSON.parse(env.GM_GAME ?? '') as Record<string, unknown>;
+    delete game.hostedZoneId;
+
+    await expect(watchdog({ env: { ...env, GM_GAME: JSON.stringify(game) } }).run(SCHEDULED)).rejects.toThrow(/GM_GAME \(hostedZoneId\)/);
   });
 });
+
+function savedStatesCount(): number {
+  return mocks.ssm.calls().filter((c) => (c.args[0].input as { Name?: string; Value?: string }).Value !== undefined).length;
+}
+
+/** A port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const probe: TcpServer = createTcpServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+async function startMinecraft(port: number): Promise<Server> {
+  const server = createServer({ 'online-mode': false, host: '127.0.0.1', port, version: '1.20.1', motd: 'watchdog test' });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', () => resolve());
+    server.once('error', reject);
+  });
+  return server;
+}

@@ -1,6 +1,6 @@
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Construct } from 'constructs';
-import { PLACEHOLDER_IPV4, PLACEHOLDER_IPV6, RECORD_TTL_SECONDS } from '../../runtime/contract';
+import { PLACEHOLDER_IPV4, PLACEHOLDER_IPV6, RECORD_TTL_SECONDS } from '../../runtime/dns';
 
 export interface GameDnsProps {
   readonly zoneId: string;

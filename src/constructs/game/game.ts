@@ -110,6 +110,7 @@ export class Game extends Construct {
     });
     this.lifecycle = new GameLifecycle(this, 'lifecycle', {
       prefix,
+      region: props.region,
       game: runtime,
       group: this.host.group,
       cluster: this.cluster,
@@ -117,7 +118,6 @@ export class Game extends Construct {
       watchdog: this.watchdog,
       zoneId: props.zoneId,
       topicArn: props.topicArn,
-      spot: game.spot,
     });
     new MaxHoursAlarm(this, 'max-hours', {
       prefix,

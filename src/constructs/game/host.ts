@@ -41,6 +41,14 @@ export function ecsAmiParameter(architecture: Architecture): string {
 }
 
 /**
+ * The on-demand base capacity of a spot group belongs to the runtime: the
+ * instance hook raises it to 1 for one start after spot launches failed and
+ * sets it back. Terraform ignores it, so a deploy neither undoes a fallback
+ * in progress nor is undone by it.
+ */
+export const ON_DEMAND_BASE_CAPACITY = 'mixed_instances_policy[0].instances_distribution[0].on_demand_base_capacity';
+
+/**
  * The game's host: an Auto Scaling group of 0..1 instances from a launch
  * template. The group's desired capacity belongs to the runtime (waker,
  * watchdog, failsafes); Terraform creates it at 0 and never touches it again,
@@ -119,7 +127,7 @@ export class GameHost extends Construct {
       enabledMetrics: ['GroupInServiceInstances'],
       metricsGranularity: '1Minute',
       tag: [{ key: 'gm:game', value: props.gameId, propagateAtLaunch: false }],
-      lifecycle: { ignoreChanges: ['desired_capacity'] },
+      lifecycle: { ignoreChanges: props.spot ? ['desired_capacity', ON_DEMAND_BASE_CAPACITY] : ['desired_capacity'] },
     });
   }
 }

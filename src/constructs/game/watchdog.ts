@@ -3,13 +3,13 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import type { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import type { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
-import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import type { RuntimeGame } from '../../runtime/contract';
-import { accountOf, partitionOf } from '../support/arn';
+import { gameFunctionEnvironment } from '../../runtime/env';
+import type { RuntimeGame } from '../../runtime/game';
+import { accountOf, parameterArn, partitionOf, scopeOf } from '../support/arn';
 import { BundledFunction } from '../support/bundled-function';
 import { ConnectionsDocument } from './connections-document';
 import { resourceName } from '../support/naming';
@@ -33,7 +33,9 @@ export interface GameWatchdogProps {
  * - when the watchdog itself fails three minutes in a row, its failure
  *   destination (the failsafe) stops the game — a free signal, no alarm;
  * - when the game container keeps crashing (ECS task events; ECS publishes no
- *   such metric), the failsafe stops the game.
+ *   such metric), the failsafe stops the game;
+ * - when the failsafe itself fails for good, the record of it goes to the
+ *   alerts topic, so the user hears of it.
  */
 export class GameWatchdog extends Construct {
   readonly watchdog: BundledFunction;
@@ -46,7 +48,7 @@ export class GameWatchdog extends Construct {
     const { game, group, cluster, service, topicArn } = props;
     const account = accountOf(group.arn);
     const partition = partitionOf(group.arn);
-    const env = { GM_GAME: JSON.stringify(game), GM_TOPIC_ARN: topicArn };
+    const sessionParameterArn = parameterArn(scopeOf(group.arn, props.region), game.sessionParameterName);
 
     this.stateParameter = new SsmParameter(this, 'state', {
       name: game.stateParameterName,
@@ -72,29 +74,34 @@ export class GameWatchdog extends Construct {
       description: `Stops ${game.fqdn} when its watchdog fails or the game crash-loops`,
       timeoutSeconds: 30,
       memoryMiB: 128,
-      environment: env,
+      environment: gameFunctionEnvironment('failsafe', game, topicArn),
       statements: [
         { Sid: 'ReadGroup', Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances'], Resource: '*' },
         { Sid: 'StopGame', Effect: 'Allow', Action: 'autoscaling:SetDesiredCapacity', Resource: group.arn },
         { Sid: 'ReadState', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: this.stateParameter.arn },
         { Sid: 'ListStoppedTasks', Effect: 'Allow', Action: 'ecs:ListTasks', Resource: '*', Condition: { ArnEquals: { 'ecs:cluster': cluster.arn } } },
         { Sid: 'ReadStoppedTasks', Effect: 'Allow', Action: 'ecs:DescribeTasks', Resource: `${Fn.replace(cluster.arn, ':cluster/', ':task/')}/*` },
+        { Sid: 'SeeWatchdogSchedule', Effect: 'Allow', Action: 'events:DescribeRule', Resource: this.schedule.arn },
         { Sid: 'Alert', Effect: 'Allow', Action: 'sns:Publish', Resource: topicArn },
       ],
+      // Nothing stops the game if the failsafe fails: the record of it goes to the user.
+      asyncInvocation: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600, onFailure: { topicArn } },
     });
 
     this.watchdog = new BundledFunction(this, 'watchdog', {
       entry: 'watchdog',
       functionName: resourceName(props.prefix, game.id, 'watchdog'),
       description: `Counts the players of ${game.fqdn} and stops it when idle`,
-      timeoutSeconds: 50,
+      // A booting game is probed every 5 s for up to 45 s of the run (plus one probe and the saves).
+      timeoutSeconds: 70,
       memoryMiB: 256,
-      environment: env,
+      environment: gameFunctionEnvironment('watchdog', game, topicArn),
       statements: [
         { Sid: 'FindInstance', Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances'], Resource: '*' },
         { Sid: 'StopGame', Effect: 'Allow', Action: 'autoscaling:SetDesiredCapacity', Resource: group.arn },
         { Sid: 'SeeGameContainer', Effect: 'Allow', Action: 'ecs:DescribeServices', Resource: service.id },
         { Sid: 'KeepState', Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:PutParameter'], Resource: this.stateParameter.arn },
+        { Sid: 'ReadSession', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: sessionParameterArn },
         { Sid: 'CountConnectionsDocument', Effect: 'Allow', Action: 'ssm:SendCommand', Resource: document.document.arn },
         {
           Sid: 'CountConnectionsOnThisGamesHost',
@@ -107,15 +114,9 @@ export class GameWatchdog extends Construct {
         { Sid: 'ReadTraffic', Effect: 'Allow', Action: 'cloudwatch:GetMetricData', Resource: '*' },
         { Sid: 'StopSchedule', Effect: 'Allow', Action: 'events:DisableRule', Resource: this.schedule.arn },
         { Sid: 'Notify', Effect: 'Allow', Action: 'sns:Publish', Resource: topicArn },
-        { Sid: 'FailToFailsafe', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: this.failsafe.function.arn },
       ],
-    });
-    new LambdaFunctionEventInvokeConfig(this, 'watchdog-failures', {
-      functionName: this.watchdog.function.functionName,
-      // A missed minute is not worth a retry: the next run comes in a minute anyway.
-      maximumRetryAttempts: 0,
-      maximumEventAgeInSeconds: 60,
-      destinationConfig: { onFailure: { destination: this.failsafe.function.arn } },
+      // A missed minute is not worth a retry: the next run comes in a minute anyway. A failure goes to the failsafe.
+      asyncInvocation: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60, onFailure: { functionArn: this.failsafe.function.arn } },
     });
     new CloudwatchEventTarget(this, 'schedule-target', {
       rule: this.schedule.name,

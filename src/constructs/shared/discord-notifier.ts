@@ -1,7 +1,9 @@
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { Construct } from 'constructs';
+import { checkedEnvironment } from '../../runtime/env';
 import { accountOf, partitionOf } from '../support/arn';
 import { BundledFunction } from '../support/bundled-function';
 import { resourceName } from '../support/naming';
@@ -32,17 +34,31 @@ export class DiscordNotifier extends Construct {
       description: 'Posts alerts to Discord',
       timeoutSeconds: 15,
       memoryMiB: 128,
-      environment: { GM_DISCORD_PARAMETER: props.webhookParameterName },
+      environment: checkedEnvironment('notifier', { GM_DISCORD_PARAMETER: props.webhookParameterName }, 'the alerts'),
       statements: [{ Sid: 'ReadWebhook', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: parameterArn }],
     });
-    const permission = new LambdaPermission(this, 'sns-invoke', {
+    this.subscribe('sns-invoke', 'subscription', props.topic);
+  }
+
+  /**
+   * Posts what `topic` receives too. `provider` is the topic's (a topic in
+   * another region, such as the waker's failures in us-east-1, delivers across
+   * regions; the permission stays with the function).
+   */
+  subscribeTo(key: string, topic: SnsTopic, provider?: AwsProvider): void {
+    this.subscribe(`${key}-invoke`, `${key}-subscription`, topic, provider);
+  }
+
+  private subscribe(permissionId: string, subscriptionId: string, topic: SnsTopic, provider?: AwsProvider): void {
+    const permission = new LambdaPermission(this, permissionId, {
       functionName: this.notifier.function.functionName,
       action: 'lambda:InvokeFunction',
       principal: 'sns.amazonaws.com',
-      sourceArn: props.topic.arn,
+      sourceArn: topic.arn,
     });
-    new SnsTopicSubscription(this, 'subscription', {
-      topicArn: props.topic.arn,
+    new SnsTopicSubscription(this, subscriptionId, {
+      provider,
+      topicArn: topic.arn,
       protocol: 'lambda',
       endpoint: this.notifier.function.arn,
       dependsOn: [permission],

@@ -46,7 +46,7 @@ export const CONNECTION_TIMEOUT_MS = 3_000;
 export interface ClientConfig {
   readonly maxAttempts: number;
   readonly region?: string;
-  readonly requestHandler: { readonly requestTimeout: number; readonly connectionTimeout: number };
+  readonly requestHandler: { readonly requestTimeout: number; readonly connectionTimeout: number; readonly throwOnRequestTimeout: true };
 }
 
 /**
@@ -65,7 +65,8 @@ export function lazyClient<C extends { middlewareStack: MiddlewareStack<any, any
         create({
           maxAttempts: MAX_ATTEMPTS,
           ...(region ? { region } : {}),
-          requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: CONNECTION_TIMEOUT_MS },
+          // Without throwOnRequestTimeout the SDK only logs a warning and keeps waiting.
+          requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: CONNECTION_TIMEOUT_MS, throwOnRequestTimeout: true },
         }),
       );
       clients.set(region ?? '', client);

@@ -9,8 +9,17 @@ import { errorName } from './transient';
 
 /** The value, or undefined when the parameter does not exist. */
 export async function readParameter(name: string, region?: string): Promise<string | undefined> {
+  return read(new GetParameterCommand({ Name: name }), region);
+}
+
+/** The decrypted value of a SecureString (a secret the user stored), or undefined when the parameter does not exist. */
+export async function readSecureParameter(name: string, region?: string): Promise<string | undefined> {
+  return read(new GetParameterCommand({ Name: name, WithDecryption: true }), region);
+}
+
+async function read(command: GetParameterCommand, region: string | undefined): Promise<string | undefined> {
   try {
-    const out = await ssm(region).send(new GetParameterCommand({ Name: name }));
+    const out = await ssm(region).send(command);
     return out.Parameter?.Value;
   } catch (e) {
     if (errorName(e) === 'ParameterNotFound') return undefined;

@@ -1,52 +1,97 @@
 /**
- * What the players' group reads: the SNS subject and message for the
- * watchdog's actions. One message per event; an alert that comes with a stop
- * is folded into the stop's message.
+ * Every text of the watchdog a human reads: the notices to the players'
+ * group (SNS subject and message), the commands alerts tell the operator to
+ * run, and the log and error sentences. One notice per event; an alert that
+ * comes with a stop is folded into the stop's message.
  */
-import type { Action } from './decide';
-import type { StopReason } from './watchdog-record';
+import type { StopReason } from '../../runtime/watchdog-state';
+import type { Notice } from '../shared/notices';
+import type { Action, DecideConfig } from './decide';
 
-export interface Notification {
-  readonly subject: string;
-  readonly message: string;
+export interface OperatorCommands {
+  /** Stops the game now: the group to 0, the same as an idle stop. */
+  readonly stop: string;
+  /** Follows the game container's log. */
+  readonly logs: string;
 }
 
-/** SNS rejects subjects over 100 characters, with line breaks or with non-ASCII characters. */
-const MAX_SUBJECT = 100;
+/**
+ * The commands an alert tells the operator to run, spelled out with the
+ * game's real names so they can be pasted as they are (AWS CLI v2). `region`
+ * is the game's region (the function's own); without it `--region` is left out.
+ */
+export function operatorCommands(game: { readonly asgName: string; readonly logGroupName: string }, region: string | undefined): OperatorCommands {
+  const inRegion = region ? ` --region ${region}` : '';
+  return {
+    stop: `aws autoscaling set-desired-capacity --auto-scaling-group-name ${game.asgName} --desired-capacity 0${inRegion}`,
+    logs: `aws logs tail ${game.logGroupName} --follow${inRegion}`,
+  };
+}
 
-export interface NotificationContext {
+/** What players type: the name alone when an SRV record carries the port. */
+export function connectAddress(game: { readonly fqdn: string; readonly srvName?: string; readonly ports: readonly { readonly port: number }[] }): string {
+  const port = game.ports[0]?.port;
+  return game.srvName !== undefined || port === undefined ? game.fqdn : `${game.fqdn}:${port}`;
+}
+
+export interface NoticeContext {
   readonly fqdn: string;
+  /** "host:port" players connect to, for the ready notice. */
+  readonly address: string;
   /** Whether any player ever joined since the wake-up (an idle stop then reads "nobody joined"). */
   readonly everJoined: boolean;
-  /** "host:port" players connect to, for the ready message. */
-  readonly address: string;
+  /** The last probe error, for the alerts of a game that never answered or stopped answering. */
+  readonly lastProbeError?: string;
+  readonly config: DecideConfig;
+  readonly commands: OperatorCommands;
 }
 
-export function notificationsFor(actions: readonly Action[], context: NotificationContext): Notification[] {
+export function noticesFor(actions: readonly Action[], context: NoticeContext): Notice[] {
   const { fqdn } = context;
-  const alerts = actions.flatMap((a) => (a.type === 'alert' ? [a.message] : []));
-  const stop = actions.find((a): a is Extract<Action, { type: 'stop' }> => a.type === 'stop');
-  const notifications: Notification[] = [];
-
+  const notices: Notice[] = [];
   for (const action of actions) {
     if (action.type === 'notify-ready') {
-      notifications.push({
-        subject: subject(`ready ${fqdn} in ${action.seconds} s`),
+      notices.push({
+        subject: `ready ${fqdn} in ${action.seconds} s`,
         message: `${fqdn} is ready, ${action.seconds} s after the wake-up. Connect to ${context.address}.`,
       });
     }
   }
+  const alerts = actions.flatMap((a) => {
+    if (a.type === 'max-hours') return [maxHoursAlert(a.hours, a.stopping, context)];
+    if (a.type === 'stop') return stopAlert(a.reason, a.minutes, context);
+    return [];
+  });
+  const stop = actions.find((a): a is Extract<Action, { type: 'stop' }> => a.type === 'stop');
   if (stop) {
     const why = stopSummary(stop.reason, stop.minutes, context.everJoined);
-    const details = alerts.map((a) => `${fqdn} ${a}`).join('\n');
-    notifications.push({
-      subject: subject(`stopping ${fqdn}: ${why}`),
-      message: details || `Stopping ${fqdn}: ${why}. A DNS lookup of ${fqdn} starts it again.`,
+    notices.push({
+      subject: `stopping ${fqdn}: ${why}`,
+      message: alerts.map((a) => `${fqdn} ${a}`).join('\n') || `Stopping ${fqdn}: ${why}. A DNS lookup of ${fqdn} starts it again.`,
     });
   } else {
-    for (const alert of alerts) notifications.push({ subject: subject(`alert ${fqdn}`), message: `${fqdn} ${alert}` });
+    for (const alert of alerts) notices.push({ subject: `alert ${fqdn}`, message: `${fqdn} ${alert}` });
   }
-  return notifications;
+  return notices;
+}
+
+function maxHoursAlert(hours: number, stopping: boolean, { config, commands }: NoticeContext): string {
+  return stopping
+    ? `has been up for ${hours} h (maxHours ${config.maxHours}); stopping it.`
+    : `has been up for ${hours} h (maxHours ${config.maxHours}) and keeps running because stopAfterMaxHours is off; if nobody plays, stop it with: ${commands.stop}`;
+}
+
+/** The alert that explains a stop the players did not cause; none for idle and max-hours stops. */
+function stopAlert(reason: StopReason, minutes: number, { config, commands, lastProbeError }: NoticeContext): string[] {
+  switch (reason) {
+    case 'never-ready':
+      return [`was not ready ${minutes} min after launch (startupMinutes ${config.startupMinutes}); `
+        + `last probe error: ${lastProbeError ?? 'none'}. Stopping it; see the game's log with: ${commands.logs}`];
+    case 'unreachable':
+      return [`did not answer the probe for ${minutes} min (last error: ${lastProbeError ?? 'none'}). Stopping it; see the game's log with: ${commands.logs}`];
+    default:
+      return [];
+  }
 }
 
 function stopSummary(reason: StopReason, minutes: number, everJoined: boolean): string {
@@ -68,7 +113,27 @@ function formatHours(minutes: number): string {
   return m === 0 ? `${h} h` : `${h} h ${m} min`;
 }
 
-function subject(text: string): string {
-  const ascii = text.replace(/\s+/g, ' ').replace(/[^\x20-\x7e]/g, '?').trim();
-  return ascii.length <= MAX_SUBJECT ? ascii : `${ascii.slice(0, MAX_SUBJECT - 3)}...`;
+/** The probe error while the game's container has not started: a probe error, never 0 players. */
+export const CONTAINER_NOT_RUNNING_ERROR = 'game container not running yet';
+
+export const LOG = {
+  noInstance: 'no serving instance: disabling the watchdog schedule until the next launch enables it',
+  freshState: 'starting a fresh watchdog state',
+  stopping: 'group is at 0: the instance is stopping, nothing to decide',
+  probeFailed: 'probe failed',
+  decision: 'decision',
+  noticeFailed: 'could not publish the notice; the run goes on',
+  sessionUnreadable: 'could not read the session: readiness counts from the launch',
+  unexpectedEvent: 'invoked by something other than its schedule: the event is ignored, the run goes on',
+  runFailed: 'watchdog run failed',
+} as const;
+
+export function groupMissingError(asgName: string): string {
+  return `Auto Scaling group ${asgName} not found: the watchdog cannot see the game's instance. `
+    + 'Run `cdktf deploy` so the group and the function configuration (GM_GAME) match again.';
+}
+
+export function serviceMissingError(serviceName: string, clusterName: string, reason: string | undefined): string {
+  return `ECS service ${serviceName} not found in cluster ${clusterName}${reason ? ` (${reason})` : ''}; `
+    + 'run `cdktf deploy` so the service and the function configuration (GM_GAME) match again.';
 }

@@ -1,6 +1,7 @@
 /**
- * What each function's code calls, read from the code (`new XCommand(` in
- * src/lambdas/<entry>/**), with the IAM action each call needs. The
+ * What each function's code calls, read from the code it reaches (`new
+ * XCommand(` in its own files and in the parts of src/lambdas/shared it
+ * uses, see lambda-sources.ts), with the IAM action each call needs. The
  * least-privilege tests check every action is granted and nothing else is;
  * the source test fails when the code starts (or stops) calling a command, so
  * this list — and the construct's policy — must be updated with it.
@@ -9,6 +10,9 @@ export const EXPECTED_CALLS: Readonly<Record<string, Readonly<Record<string, str
   waker: {
     DescribeAutoScalingGroupsCommand: 'autoscaling:DescribeAutoScalingGroups',
     SetDesiredCapacityCommand: 'autoscaling:SetDesiredCapacity',
+    GetParameterCommand: 'ssm:GetParameter',
+    PutParameterCommand: 'ssm:PutParameter',
+    DeleteParameterCommand: 'ssm:DeleteParameter',
     PublishCommand: 'sns:Publish',
   },
   watchdog: {
@@ -31,19 +35,26 @@ export const EXPECTED_CALLS: Readonly<Record<string, Readonly<Record<string, str
     GetParameterCommand: 'ssm:GetParameter',
     ListTasksCommand: 'ecs:ListTasks',
     DescribeTasksCommand: 'ecs:DescribeTasks',
+    DescribeRuleCommand: 'events:DescribeRule',
     PublishCommand: 'sns:Publish',
   },
   'instance-hook': {
     DescribeAutoScalingGroupsCommand: 'autoscaling:DescribeAutoScalingGroups',
     DescribeInstancesCommand: 'ec2:DescribeInstances',
     CompleteLifecycleActionCommand: 'autoscaling:CompleteLifecycleAction',
+    SetDesiredCapacityCommand: 'autoscaling:SetDesiredCapacity',
+    UpdateAutoScalingGroupCommand: 'autoscaling:UpdateAutoScalingGroup',
     EnableRuleCommand: 'events:EnableRule',
     DisableRuleCommand: 'events:DisableRule',
     GetParameterCommand: 'ssm:GetParameter',
     PutParameterCommand: 'ssm:PutParameter',
+    DeleteParameterCommand: 'ssm:DeleteParameter',
     UpdateServiceCommand: 'ecs:UpdateService',
+    ListContainerInstancesCommand: 'ecs:ListContainerInstances',
+    UpdateContainerInstancesStateCommand: 'ecs:UpdateContainerInstancesState',
     ListTasksCommand: 'ecs:ListTasks',
     DescribeTasksCommand: 'ecs:DescribeTasks',
+    StopTaskCommand: 'ecs:StopTask',
     ChangeResourceRecordSetsCommand: 'route53:ChangeResourceRecordSets',
     PublishCommand: 'sns:Publish',
   },
@@ -52,13 +63,23 @@ export const EXPECTED_CALLS: Readonly<Record<string, Readonly<Record<string, str
   },
 };
 
+/**
+ * Actions a function's code may call but its role gets only for some games:
+ * the instance hook raises the on-demand base capacity of spot groups only.
+ */
+export const SPOT_ONLY_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  'instance-hook': ['autoscaling:UpdateAutoScalingGroup'],
+};
+
 /** Every function writes its own logs (Powertools metrics are log lines too, EMF). */
 export const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'] as const;
 
 /** Granted for something other than an SDK call of the code. */
 export const EXTRA_GRANTS: Readonly<Record<string, readonly string[]>> = {
-  // Lambda itself invokes the on-failure destination (the failsafe) with the watchdog's role.
+  // Lambda itself delivers a final failure to the on-failure destination, with the function's role:
+  // the failsafe for the watchdog and the instance hook; topics for the failsafe and the waker (sns:Publish, also a call).
   watchdog: ['lambda:InvokeFunction'],
+  'instance-hook': ['lambda:InvokeFunction'],
 };
 
 /** Actions that take no resource ARN (IAM evaluates them against "*" only), or are scoped by a condition. */

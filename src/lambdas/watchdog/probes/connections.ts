@@ -3,8 +3,11 @@
  * host, which prints the number of players connected to the game's ports.
  * Works for any game, at the price of a few seconds per run.
  */
-import { GetCommandInvocationCommand, SendCommandCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { GetCommandInvocationCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
+import { ssm } from '../../shared/clients';
+import { pollUntil, type Clock } from '../../shared/poll';
 import { step } from '../../shared/steps';
+import { errorName } from '../../shared/transient';
 import { probeFailure, type ProbeResult } from './probe-result';
 
 export interface ConnectionsTarget {
@@ -14,20 +17,9 @@ export interface ConnectionsTarget {
   readonly ports: readonly { readonly port: number; readonly protocol: 'tcp' | 'udp' }[];
 }
 
-export interface PollOptions {
-  /** How long to wait for the command's result (keep it well under the function's timeout). */
-  readonly deadlineMs: number;
-  readonly intervalMs: number;
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly clock: () => number;
-}
-
-export const DEFAULT_POLL: PollOptions = {
-  deadlineMs: 25_000,
-  intervalMs: 1_000,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  clock: () => Date.now(),
-};
+/** How long to wait for the command's result by default (well under the function's timeout). */
+export const COMMAND_DEADLINE_MS = 25_000;
+export const COMMAND_POLL_INTERVAL_MS = 1_000;
 
 const FINISHED = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
 
@@ -44,34 +36,6 @@ export function portsArgument(ports: ConnectionsTarget['ports']): string {
   return ports.map((p) => `${p.protocol}:${p.port}`).join(' ');
 }
 
-export async function probeByConnections(ssm: SSMClient, target: ConnectionsTarget, poll: PollOptions = DEFAULT_POLL): Promise<ProbeResult> {
-  const started = poll.clock();
-  try {
-    const sent = await step('ssm-send-command', () => ssm.send(new SendCommandCommand({
-      DocumentName: target.documentName,
-      InstanceIds: [target.instanceId],
-      Parameters: { ports: [portsArgument(target.ports)] },
-      Comment: 'GameManagement watchdog: count players',
-    })));
-    const commandId = sent.Command?.CommandId;
-    if (!commandId) return { ok: false, error: `SSM SendCommand on ${target.instanceId} returned no command id` };
-
-    const outcome = await step('ssm-wait-for-command', () => waitForInvocation(ssm, commandId, target.instanceId, started, poll));
-    if (outcome.status === 'Failed' && outcome.exitCode === EXIT_NOT_LISTENING) return { ok: false, error: NOT_LISTENING_ERROR };
-    if (outcome.status !== 'Success') {
-      const detail = outcome.stderr?.trim() || outcome.detail || 'no output';
-      return { ok: false, error: `count-connections on ${target.instanceId} ended ${outcome.status}: ${detail.slice(0, 300)}` };
-    }
-    const text = (outcome.stdout ?? '').trim();
-    if (!/^\d+$/.test(text)) {
-      return { ok: false, error: `count-connections on ${target.instanceId} printed ${JSON.stringify(text.slice(0, 100))}, expected one integer` };
-    }
-    return { ok: true, players: Number(text), latencyMs: Math.round(poll.clock() - started) };
-  } catch (e) {
-    return probeFailure(e);
-  }
-}
-
 interface InvocationOutcome {
   readonly status: string;
   /** The script's exit status (SSM's ResponseCode; -1 until it has ended). */
@@ -81,26 +45,48 @@ interface InvocationOutcome {
   readonly detail?: string;
 }
 
-async function waitForInvocation(ssm: SSMClient, commandId: string, instanceId: string, started: number, poll: PollOptions): Promise<InvocationOutcome> {
-  let last: InvocationOutcome = { status: 'Pending', detail: 'no invocation yet' };
-  for (;;) {
-    try {
-      const out = await ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }));
-      last = {
-        status: out.Status ?? 'Pending',
-        exitCode: out.ResponseCode,
-        stdout: out.StandardOutputContent,
-        stderr: out.StandardErrorContent,
-        detail: out.StatusDetails,
-      };
-      if (FINISHED.has(last.status)) return last;
-    } catch (e) {
-      // Right after SendCommand the invocation may not exist yet: not an error, wait.
-      if ((e as Error).name !== 'InvocationDoesNotExist') throw e;
+export async function probeByConnections(target: ConnectionsTarget, clock: Clock, deadlineMs = COMMAND_DEADLINE_MS): Promise<ProbeResult> {
+  const started = clock.now();
+  try {
+    const sent = await step('send count command', () => ssm().send(new SendCommandCommand({
+      DocumentName: target.documentName,
+      InstanceIds: [target.instanceId],
+      Parameters: { ports: [portsArgument(target.ports)] },
+      Comment: 'GameManagement watchdog: count players',
+    })));
+    const commandId = sent.Command?.CommandId;
+    if (!commandId) return { ok: false, error: `SSM SendCommand on ${target.instanceId} returned no command id` };
+
+    const waited = await step('wait for count command', () => pollUntil(
+      () => readInvocation(commandId, target.instanceId),
+      (outcome) => FINISHED.has(outcome.status),
+      { clock, timeoutMs: Math.max(0, deadlineMs - (clock.now() - started)), intervalMs: COMMAND_POLL_INTERVAL_MS },
+    ));
+    const outcome: InvocationOutcome = waited.done && waited.last
+      ? waited.last
+      : { status: 'TimedOut', detail: `still ${waited.last?.status ?? 'Pending'} (${waited.last?.detail ?? 'no invocation yet'}) after ${Math.round((clock.now() - started) / 1000)} s` };
+    if (outcome.status === 'Failed' && outcome.exitCode === EXIT_NOT_LISTENING) return { ok: false, error: NOT_LISTENING_ERROR };
+    if (outcome.status !== 'Success') {
+      const detail = outcome.stderr?.trim() || outcome.detail || 'no output';
+      return { ok: false, error: `count-connections on ${target.instanceId} ended ${outcome.status}: ${detail.slice(0, 300)}` };
     }
-    if (poll.clock() - started + poll.intervalMs > poll.deadlineMs) {
-      return { status: 'TimedOut', detail: `still ${last.status} (${last.detail ?? ''}) after ${Math.round((poll.clock() - started) / 1000)} s` };
+    const text = (outcome.stdout ?? '').trim();
+    if (!/^\d+$/.test(text)) {
+      return { ok: false, error: `count-connections on ${target.instanceId} printed ${JSON.stringify(text.slice(0, 100))}, expected one integer` };
     }
-    await poll.sleep(poll.intervalMs);
+    return { ok: true, players: Number(text), latencyMs: Math.round(clock.now() - started) };
+  } catch (e) {
+    return probeFailure(e);
+  }
+}
+
+async function readInvocation(commandId: string, instanceId: string): Promise<InvocationOutcome> {
+  try {
+    const out = await ssm().send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }));
+    return { status: out.Status ?? 'Pending', exitCode: out.ResponseCode, stdout: out.StandardOutputContent, stderr: out.StandardErrorContent, detail: out.StatusDetails };
+  } catch (e) {
+    // Right after SendCommand the invocation may not exist yet: not an error, wait.
+    if (errorName(e) === 'InvocationDoesNotExist') return { status: 'Pending', detail: 'no invocation yet' };
+    throw e;
   }
 }

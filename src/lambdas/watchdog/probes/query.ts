@@ -1,11 +1,13 @@
 /**
- * The `query` probe: asks the game itself how many players are online
- * (Minecraft server-list ping, Steam A2S, Bedrock RakNet… through gamedig).
+ * The `query` probe: asks the game itself how many players are online, in
+ * the game's own query (Minecraft Java/Bedrock status, Steam A2S_INFO; see
+ * query-games.ts for the game ids). Used by the watchdog and by `gm probe`.
  */
 import { probeFailure, type ProbeResult } from './probe-result';
+import { queryProtocolOf, QUERY_GAMES, type QueryProtocol } from './query-games';
 
 export interface QueryTarget {
-  /** gamedig game id, e.g. "minecraft" (see gamedig's GAMES_LIST.md). */
+  /** gamedig game id, e.g. "minecraft" or "valheim". */
   readonly type: string;
   readonly host: string;
   readonly port: number;
@@ -18,55 +20,42 @@ export interface QueryAnswer {
   readonly latencyMs: number;
 }
 
-type GameDigModule = typeof import('gamedig');
+type Query = (host: string, port: number, timeoutMs: number) => Promise<number>;
 
 /**
- * gamedig is loaded on first use, with a plain `import()`, so functions whose
- * games use another probe never pay for loading it. The plain form matters:
- * - esbuild sees it and bundles gamedig into the Lambda file (resolving the
- *   package's "import" entry, its ES module source);
- * - the CommonJS test transform turns it into `require('gamedig')`, which
- *   resolves the package's "require" entry, the CommonJS build gamedig 5
- *   ships, so tests run the same library without ES module support in jest.
- * Hiding it from the compilers (`new Function('m', 'return import(m)')`) would
- * keep gamedig out of the bundle, and the deployed function would fail to
- * find it.
+ * Each protocol's code is loaded when a game first needs it, so a function
+ * whose game uses another probe never evaluates any of it.
  */
-let gamedig: Promise<GameDigModule> | undefined;
-function loadGameDig(): Promise<GameDigModule> {
-  gamedig ??= import('gamedig');
-  return gamedig;
+const PROTOCOLS: Record<QueryProtocol, () => Promise<Query>> = {
+  minecraft: async () => (await import('./protocols/minecraft')).queryMinecraft,
+  valve: async () => (await import('./protocols/valve')).queryValve,
+};
+
+export class UnknownQueryGameError extends Error {
+  constructor(type: string) {
+    super(`the query probe does not speak the query of game "${type}": it knows the ${QUERY_GAMES.size} gamedig ids of `
+      + 'Minecraft (Java and Bedrock) and of the Steam games (A2S), listed in src/lambdas/watchdog/probes/query-games.ts; '
+      + 'use the probe type "connections", which counts players on the host for any game');
+    this.name = 'UnknownQueryGameError';
+  }
 }
 
 /**
- * Queries the game server; throws when it does not answer within `timeoutMs`
- * (the error says what failed). Used by the watchdog and by `gm probe`.
+ * Queries the game server once; throws when it does not answer within
+ * `timeoutMs` (the error names the query, the address and the cause).
  */
 export async function queryPlayers({ type, host, port, timeoutMs }: QueryTarget): Promise<QueryAnswer> {
-  const { GameDig } = await loadGameDig();
+  const protocol = queryProtocolOf(type);
+  if (!protocol) throw new UnknownQueryGameError(type);
+  const query = await PROTOCOLS[protocol]();
   const started = performance.now();
-  const result = await GameDig.query({
-    type,
-    host,
-    port,
-    // One attempt on the given port: the security group opens only the
-    // game's ports, and the schedule retries a minute later anyway.
-    maxRetries: 1,
-    givenPortOnly: true,
-    // Some types run several protocols at once (minecraft: Java ping plus
-    // two UDP queries) and wait for each socket's timeout; the attempt
-    // must outlast them or it fails even when the game answered.
-    socketTimeout: Math.min(2000, Math.floor(timeoutMs / 2)),
-    attemptTimeout: timeoutMs,
-  }).catch((e: unknown) => {
-    throw new Error(`no answer to the ${type} query at ${host}:${port} within ${timeoutMs} ms (${innermostCause(e)}); `
+  try {
+    const players = await query(host, port, timeoutMs);
+    return { players, latencyMs: Math.round(performance.now() - started) };
+  } catch (e) {
+    throw new Error(`no answer to the ${type} query at ${host}:${port} within ${timeoutMs} ms (${(e as Error).message}); `
       + 'check that the game is up and that the port is the query port');
-  });
-  // gamedig's results default numplayers to 0 when a protocol reports only
-  // names, and Minecraft sends only a sample of names: take the larger.
-  const players = Math.max(result.numplayers, result.players.length);
-  const latencyMs = Number.isFinite(result.ping) && result.ping > 0 ? result.ping : performance.now() - started;
-  return { players, latencyMs: Math.round(latencyMs) };
+  }
 }
 
 /** The watchdog's form of the query: never throws. */
@@ -77,14 +66,4 @@ export async function probeByQuery(target: QueryTarget): Promise<ProbeResult> {
   } catch (e) {
     return probeFailure(e);
   }
-}
-
-/**
- * gamedig reports "Failed all 1 attempts" and appends each attempt's error to
- * the stack; the last "…Error: …" line there is what actually went wrong.
- */
-function innermostCause(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  const causes = (e.stack ?? '').split('\n').filter((line) => /^\w*Error: /.test(line));
-  return causes.at(-1) ?? e.message;
 }

@@ -1,38 +1,35 @@
-/** Runs the probe the game is configured with against its instance. */
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { SSMClient } from '@aws-sdk/client-ssm';
-import type { RuntimeGame } from '../../../runtime/contract';
-import type { GameInstance } from '../instance';
-import { probeByConnections, DEFAULT_POLL, type PollOptions } from './connections';
+/** Runs the probe the game is configured with, once, against its instance. */
+import type { GameView } from '../../../runtime/game';
+import type { Clock } from '../../shared/poll';
+import { step } from '../../shared/steps';
+import type { ProbeHost } from '../decide';
+import { probeByConnections } from './connections';
 import type { ProbeResult } from './probe-result';
 import { probeByQuery } from './query';
-import { probeByTraffic } from './traffic';
 
-/** Upper bound for one game query; a game that needs longer is as good as unreachable this minute. */
+/** Upper bound for one game query; a game that needs longer is as good as unreachable this time. */
 export const QUERY_TIMEOUT_MS = 5_000;
 
-export interface ProbeClients {
-  readonly ssm: () => SSMClient;
-  readonly cloudWatch: () => CloudWatchClient;
-}
+export type ProbeGame = Pick<GameView<'watchdog'>, 'probe' | 'connectionsDocumentName' | 'ports'>;
 
-export async function runProbe(
-  game: RuntimeGame,
-  instance: GameInstance,
-  clients: ProbeClients,
-  now: Date,
-  poll: PollOptions = DEFAULT_POLL,
-): Promise<ProbeResult> {
+/**
+ * `host` finds the address to query (query probes only); `deadlineMs` bounds
+ * the probe's own waiting.
+ */
+export async function runProbe(game: ProbeGame, instanceId: string, host: () => Promise<ProbeHost>, clock: Clock, deadlineMs: number): Promise<ProbeResult> {
   const probe = game.probe;
   switch (probe.type) {
     case 'query': {
-      const host = instance.publicIpv4 ?? instance.ipv6;
-      if (!host) return { ok: false, error: `instance ${instance.instanceId} has no public IPv4 or IPv6 address yet` };
-      return probeByQuery({ type: probe.game, host, port: probe.port, timeoutMs: QUERY_TIMEOUT_MS });
+      const target = await host();
+      if ('error' in target) return { ok: false, error: target.error };
+      return step('query game', () => probeByQuery({ type: probe.game, host: target.host, port: probe.port, timeoutMs: Math.min(QUERY_TIMEOUT_MS, deadlineMs) }));
     }
     case 'connections':
-      return probeByConnections(clients.ssm(), { instanceId: instance.instanceId, documentName: game.connectionsDocumentName, ports: game.ports }, poll);
-    case 'traffic':
-      return probeByTraffic(clients.cloudWatch(), { instanceId: instance.instanceId, bytesPerMinute: probe.bytesPerMinute }, now);
+      return probeByConnections({ instanceId, documentName: game.connectionsDocumentName, ports: game.ports }, clock, deadlineMs);
+    case 'traffic': {
+      // Loaded only by traffic games: nothing else reads CloudWatch.
+      const { probeByTraffic } = await import('./traffic');
+      return probeByTraffic({ instanceId, bytesPerMinute: probe.bytesPerMinute }, new Date(clock.now()));
+    }
   }
 }

@@ -4,7 +4,8 @@
  * (EC2 detailed monitoring, which the launch template turns on for these games).
  * It can only tell "someone" (1) from "nobody" (0).
  */
-import { GetMetricDataCommand, ScanBy, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { GetMetricDataCommand, ScanBy } from '@aws-sdk/client-cloudwatch';
+import { cloudWatch } from '../../shared/clients';
 import { step } from '../../shared/steps';
 import { probeFailure, type ProbeResult } from './probe-result';
 
@@ -17,13 +18,13 @@ const MINUTE_MS = 60_000;
 /** Detailed-monitoring datapoints arrive a minute or two late: look back far enough to find the latest. */
 const LOOKBACK_MINUTES = 3;
 
-export async function probeByTraffic(cloudWatch: CloudWatchClient, target: TrafficTarget, now: Date): Promise<ProbeResult> {
+export async function probeByTraffic(target: TrafficTarget, now: Date): Promise<ProbeResult> {
   const started = performance.now();
   // End at the start of the current minute: the running minute's sum is
   // still growing and would read as too little traffic.
   const end = new Date(Math.floor(now.getTime() / MINUTE_MS) * MINUTE_MS);
   try {
-    const out = await step('cloudwatch-network-in', () => cloudWatch.send(new GetMetricDataCommand({
+    const out = await step('read network traffic', () => cloudWatch().send(new GetMetricDataCommand({
       StartTime: new Date(end.getTime() - LOOKBACK_MINUTES * MINUTE_MS),
       EndTime: end,
       ScanBy: ScanBy.TIMESTAMP_DESCENDING,

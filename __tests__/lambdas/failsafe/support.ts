@@ -1,0 +1,298 @@
+/**
+ * Fixtures for the failsafe tests: the game, the events it receives (built
+ * after the formats AWS documents), SDK mocks and what the function printed.
+ */
+import {
+  AutoScalingClient,
+  DescribeAutoScalingGroupsCommand,
+  SetDesiredCapacityCommand,
+  type DescribeAutoScalingGroupsCommandOutput,
+} from '@aws-sdk/client-auto-scaling';
+import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeTasksCommand, ECSClient, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
+import { DescribeRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createHandler } from '../../../src/lambdas/failsafe/handler';
+import type { Clock } from '../../../src/lambdas/shared/poll';
+import type { GameView } from '../../../src/runtime/game';
+import type { WatchdogState } from '../../../src/runtime/watchdog-state';
+
+export { captureOutput, type Output } from './output';
+
+export const GAME: GameView<'failsafe'> = {
+  id: 'mc',
+  fqdn: 'mc.example.com',
+  asgName: 'gm-mc',
+  clusterName: 'gm-mc',
+  serviceName: 'gm-mc',
+  watchdogRuleName: 'gm-mc-watchdog-schedule',
+  stateParameterName: '/gm/mc/watchdog-state',
+};
+export const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:gm-alerts';
+export const CLUSTER_ARN = 'arn:aws:ecs:eu-west-1:123456789012:cluster/gm-mc';
+export const INSTANCE = 'i-0123456789abcdef0';
+export const ENV: NodeJS.ProcessEnv = { GM_GAME: JSON.stringify(GAME), GM_TOPIC_ARN: TOPIC_ARN };
+
+export const NOW = new Date('2025-06-01T12:00:00.000Z');
+export const ago = (minutes: number): Date => new Date(NOW.getTime() - minutes * 60_000);
+export const clock: Clock = { now: () => NOW.getTime(), sleep: async () => undefined };
+
+export const mocks = {
+  autoScaling: mockClient(AutoScalingClient),
+  ec2: mockClient(EC2Client),
+  ecs: mockClient(ECSClient),
+  events: mockClient(EventBridgeClient),
+  sns: mockClient(SNSClient),
+  ssm: mockClient(SSMClient),
+};
+
+/** A failsafe as deployed, on the fixed clock (a fresh one: nothing remembered from other tests). */
+export function newFailsafe(env: NodeJS.ProcessEnv = ENV): (event: unknown) => Promise<void> {
+  return createHandler({ env, clock });
+}
+
+export function awsError(name: string, message = name, extra: Record<string, unknown> = {}): Error {
+  return Object.assign(new Error(message), { name, ...extra });
+}
+
+/** Throttling, a 5xx and a timed-out attempt, as the SDK throws them once its own retries are spent. */
+export const TRANSIENT_ERRORS: readonly [string, () => Error][] = [
+  ['throttling', () => awsError('ThrottlingException', 'Rate exceeded', { $fault: 'client', $metadata: { httpStatusCode: 400 } })],
+  ['a 5xx', () => awsError('InternalFailure', 'We encountered an internal error', { $fault: 'server', $metadata: { httpStatusCode: 500 } })],
+  ['a call that hangs past the client timeout', () => awsError('TimeoutError', 'Connection timed out after 10000 ms')],
+];
+
+// ---------------------------------------------------------------- group, rule, state
+
+export function groupAt(
+  desired: number,
+  instances: { id: string; state: string }[] = desired > 0 ? [{ id: INSTANCE, state: 'InService' }] : [],
+): DescribeAutoScalingGroupsCommandOutput {
+  return {
+    $metadata: {},
+    AutoScalingGroups: [
+      {
+        AutoScalingGroupName: GAME.asgName,
+        DesiredCapacity: desired,
+        MinSize: 0,
+        MaxSize: 1,
+        DefaultCooldown: 300,
+        AvailabilityZones: ['eu-west-1a'],
+        HealthCheckType: 'EC2',
+        CreatedTime: new Date('2025-01-01T00:00:00Z'),
+        Instances: instances.map(({ id, state }) => ({
+          InstanceId: id,
+          LifecycleState: state as never,
+          AvailabilityZone: 'eu-west-1a',
+          HealthStatus: 'Healthy',
+          ProtectedFromScaleIn: false,
+        })),
+      },
+    ],
+  };
+}
+
+export function groupIs(output: DescribeAutoScalingGroupsCommandOutput): void {
+  mocks.autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(output);
+}
+
+export function ruleIs(state: 'ENABLED' | 'DISABLED'): void {
+  mocks.events.on(DescribeRuleCommand).resolves({ Name: GAME.watchdogRuleName, State: state, ScheduleExpression: 'rate(1 minute)' });
+}
+
+export function watchdogState(overrides: Partial<WatchdogState> = {}): string {
+  const state: WatchdogState = {
+    instanceId: INSTANCE,
+    launchedAt: ago(30).toISOString(),
+    readyAt: ago(28).toISOString(),
+    everJoined: true,
+    consecutiveProbeErrors: 0,
+    maxHoursAlerted: false,
+    ...overrides,
+  };
+  return JSON.stringify(state);
+}
+
+export function stateIs(raw: string): void {
+  mocks.ssm.on(GetParameterCommand).resolves({ Parameter: { Name: GAME.stateParameterName, Value: raw } });
+}
+
+// ---------------------------------------------------------------- failure-destination records
+
+/**
+ * What Lambda sends to an on-failure destination, after the format AWS
+ * documents in "Capturing records of Lambda asynchronous invocations":
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+ * (version, timestamp, requestContext {requestId, functionArn, condition
+ * RetriesExhausted | EventAgeExceeded, approximateInvokeCount}, requestPayload,
+ * responseContext {statusCode, executedVersion, functionError}, responsePayload).
+ */
+export function failureRecord(options: {
+  functionName: string;
+  requestPayload: unknown;
+  requestId?: string;
+  errorType?: string;
+  errorMessage?: string;
+  condition?: 'RetriesExhausted' | 'EventAgeExceeded';
+  attempts?: number;
+}): Record<string, unknown> {
+  const condition = options.condition ?? 'RetriesExhausted';
+  return {
+    version: '1.0',
+    timestamp: NOW.toISOString(),
+    requestContext: {
+      requestId: options.requestId ?? 'c9a7b7f4-0000-4000-8000-000000000001',
+      functionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${options.functionName}:$LATEST`,
+      condition,
+      approximateInvokeCount: options.attempts ?? (condition === 'EventAgeExceeded' ? 0 : 3),
+    },
+    requestPayload: options.requestPayload,
+    ...(condition === 'EventAgeExceeded'
+      ? {}
+      : {
+          responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+          responsePayload: { errorType: options.errorType ?? 'Sandbox.Timedout', errorMessage: options.errorMessage ?? 'Task timed out after 30.00 seconds', trace: [] },
+        }),
+  };
+}
+
+/** The scheduled event EventBridge gives the watchdog every minute. */
+export const SCHEDULED_EVENT = {
+  version: '0',
+  id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '123456789012',
+  time: NOW.toISOString(),
+  region: 'eu-west-1',
+  resources: ['arn:aws:events:eu-west-1:123456789012:rule/gm-mc-watchdog-schedule'],
+  detail: {},
+};
+
+export function watchdogFailure(requestId = 'w-1', errorMessage = 'Task timed out after 30.00 seconds'): Record<string, unknown> {
+  return failureRecord({ functionName: 'gm-mc-watchdog', requestPayload: SCHEDULED_EVENT, requestId, errorMessage, attempts: 1 });
+}
+
+/** An Auto Scaling lifecycle action event as EventBridge delivers it to the instance hook. */
+export function lifecycleEvent(transition: 'launch' | 'terminate', instanceId = INSTANCE): Record<string, unknown> {
+  return {
+    version: '0',
+    id: `lifecycle-${transition}-${instanceId}`,
+    'detail-type': transition === 'launch' ? 'EC2 Instance-launch Lifecycle Action' : 'EC2 Instance-terminate Lifecycle Action',
+    source: 'aws.autoscaling',
+    account: '123456789012',
+    time: ago(10).toISOString(),
+    region: 'eu-west-1',
+    resources: ['arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:1a2b:autoScalingGroupName/gm-mc'],
+    detail: {
+      LifecycleActionToken: '87654321-4321-4321-4321-210987654321',
+      AutoScalingGroupName: GAME.asgName,
+      LifecycleHookName: `gm-mc-${transition}`,
+      EC2InstanceId: instanceId,
+      LifecycleTransition: transition === 'launch' ? 'autoscaling:EC2_INSTANCE_LAUNCHING' : 'autoscaling:EC2_INSTANCE_TERMINATING',
+    },
+  };
+}
+
+export function hookFailure(transition: 'launch' | 'terminate', requestId = 'h-1', instanceId = INSTANCE): Record<string, unknown> {
+  return failureRecord({
+    functionName: 'gm-mc-instance-hook',
+    requestPayload: lifecycleEvent(transition, instanceId),
+    requestId,
+    errorType: 'ThrottlingException',
+    errorMessage: 'Rate exceeded',
+  });
+}
+
+/** A CloudWatch Logs subscription event as the waker receives it (data: gzip + base64, elided here). */
+export function wakerFailure(requestId = 'k-1'): Record<string, unknown> {
+  return failureRecord({
+    functionName: 'gm-waker',
+    requestPayload: { awslogs: { data: 'H4sIAAAAAAAAAA==' } },
+    requestId,
+    errorType: 'AccessDeniedException',
+    errorMessage: 'not authorized to perform: autoscaling:SetDesiredCapacity',
+  });
+}
+
+// ---------------------------------------------------------------- ECS
+
+export const taskArn = (id: string): string => `arn:aws:ecs:eu-west-1:123456789012:task/gm-mc/${id}`;
+
+export interface TaskSketch {
+  id: string;
+  minutesAgo: number;
+  stopCode?: string;
+  stoppedReason?: string;
+  exitCode?: number;
+  group?: string;
+}
+
+export function ecsEvent(t: TaskSketch): Record<string, unknown> {
+  return {
+    version: '0',
+    id: `event-${t.id}`,
+    'detail-type': 'ECS Task State Change',
+    source: 'aws.ecs',
+    account: '123456789012',
+    time: NOW.toISOString(),
+    region: 'eu-west-1',
+    resources: [taskArn(t.id)],
+    detail: {
+      taskArn: taskArn(t.id),
+      clusterArn: CLUSTER_ARN,
+      group: t.group ?? `service:${GAME.serviceName}`,
+      lastStatus: 'STOPPED',
+      desiredStatus: 'STOPPED',
+      stopCode: t.stopCode ?? 'EssentialContainerExited',
+      stoppedReason: t.stoppedReason ?? 'Essential container in task exited',
+      stoppedAt: ago(t.minutesAgo).toISOString(),
+      containers: [{ name: 'game', exitCode: t.exitCode ?? 1, lastStatus: 'STOPPED' }],
+    },
+  };
+}
+
+function sdkTask(t: TaskSketch): Task {
+  return {
+    taskArn: taskArn(t.id),
+    clusterArn: CLUSTER_ARN,
+    group: t.group ?? `service:${GAME.serviceName}`,
+    lastStatus: 'STOPPED',
+    desiredStatus: 'STOPPED',
+    stopCode: (t.stopCode ?? 'EssentialContainerExited') as Task['stopCode'],
+    stoppedReason: t.stoppedReason ?? 'Essential container in task exited',
+    stoppedAt: ago(t.minutesAgo),
+    containers: [{ name: 'game', exitCode: t.exitCode ?? 1 }],
+  };
+}
+
+/** ECS remembers these stopped tasks of the service. */
+export function ecsRemembers(tasks: TaskSketch[]): void {
+  mocks.ecs.on(ListTasksCommand).resolves({ taskArns: tasks.map((t) => taskArn(t.id)) });
+  mocks.ecs.on(DescribeTasksCommand).resolves({ tasks: tasks.map(sdkTask), failures: [] });
+}
+
+export const crashA: TaskSketch = { id: 'a', minutesAgo: 12, exitCode: 1 };
+export const crashB: TaskSketch = { id: 'b', minutesAgo: 6, exitCode: 1 };
+export const crashC: TaskSketch = { id: 'c', minutesAgo: 0.5, exitCode: 137, stoppedReason: 'OutOfMemoryError: Container killed due to memory usage' };
+
+// ---------------------------------------------------------------- what happened
+
+export function stops(): unknown[] {
+  return mocks.autoScaling.commandCalls(SetDesiredCapacityCommand).map((c) => c.args[0].input);
+}
+
+export const STOP = { AutoScalingGroupName: GAME.asgName, DesiredCapacity: 0, HonorCooldown: false };
+
+export function alerts(): { subject: string; message: string }[] {
+  return mocks.sns.commandCalls(PublishCommand).map((c) => ({ subject: String(c.args[0].input.Subject), message: String(c.args[0].input.Message) }));
+}
+
+export function resetMocks(): void {
+  for (const mock of Object.values(mocks)) mock.reset();
+  mocks.autoScaling.on(SetDesiredCapacityCommand).resolves({});
+  mocks.sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  mocks.ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+}

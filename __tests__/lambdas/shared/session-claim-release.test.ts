@@ -1,0 +1,61 @@
+/**
+ * requestStart releases its session claim when the start fails after
+ * claiming: a claim left behind by a start that never raised the group would
+ * make every retry answer "already up" until the claim is stale (a lost start).
+ */
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
+import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ClaimNotReleasedError, requestStart } from '../../../src/lambdas/shared/session';
+
+const ssm = mockClient(SSMClient);
+const autoScaling = mockClient(AutoScalingClient);
+
+const TARGET = { id: 'mc', asgName: 'gm-mc-asg', sessionParameterName: '/gm/mc/session', pendingWakeParameterName: '/gm/mc/pending-wake' };
+const REQUEST = { source: 'lookup' as const, now: new Date('2025-01-01T00:00:00.000Z') };
+const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+const stoppedGroup = { AutoScalingGroups: [{ AutoScalingGroupName: TARGET.asgName, DesiredCapacity: 0, MinSize: 0, MaxSize: 1, Instances: [] }] };
+
+const deleted = () => ssm.commandCalls(DeleteParameterCommand).map((c) => c.args[0].input.Name);
+
+beforeEach(() => {
+  ssm.reset();
+  autoScaling.reset();
+  ssm.on(PutParameterCommand).resolves({ Version: 1 }); // the claim succeeds
+  ssm.on(GetParameterCommand).rejects(Object.assign(new Error(''), { name: 'ParameterNotFound' }));
+  ssm.on(DeleteParameterCommand).resolves({});
+  autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(stoppedGroup as never);
+  autoScaling.on(SetDesiredCapacityCommand).resolves({});
+});
+
+describe('requestStart after a successful claim', () => {
+  it('starts, keeping the claim, when every call succeeds', async () => {
+    await expect(requestStart(TARGET, REQUEST, 'eu-west-1')).resolves.toMatchObject({ result: 'started' });
+    expect(deleted()).toEqual([]);
+  });
+
+  it('releases the claim and throws the original error when the group description fails', async () => {
+    autoScaling.on(DescribeAutoScalingGroupsCommand).rejects(throttled());
+
+    await expect(requestStart(TARGET, REQUEST, 'eu-west-1')).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(deleted()).toEqual(['/gm/mc/session']);
+  });
+
+  it('releases the claim and throws the original error when the scaling call fails', async () => {
+    autoScaling.on(SetDesiredCapacityCommand).rejects(Object.assign(new Error('timed out'), { name: 'TimeoutError' }));
+
+    await expect(requestStart(TARGET, REQUEST, 'eu-west-1')).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(deleted()).toEqual(['/gm/mc/session']);
+  });
+
+  it('throws ClaimNotReleasedError, with the first error as cause, when the release fails too', async () => {
+    autoScaling.on(DescribeAutoScalingGroupsCommand).rejects(throttled());
+    ssm.on(DeleteParameterCommand).rejects(throttled());
+
+    const attempt = requestStart(TARGET, REQUEST, 'eu-west-1');
+
+    await expect(attempt).rejects.toBeInstanceOf(ClaimNotReleasedError);
+    await expect(attempt).rejects.toMatchObject({ name: 'ClaimNotReleasedError', cause: { name: 'ThrottlingException' } });
+    await expect(attempt).rejects.toThrow(/starting mc failed \(ThrottlingException: Rate exceeded\) after claiming \/gm\/mc\/session.*a wake after 5 minutes clears it/);
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * The `gm` operator CLI: `npm run --silent gm -- <command> [options]`.
+ * Each command lives in its own file under commands/; this file only
+ * dispatches and turns usage errors into exit status 2.
+ */
+import { EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command';
+import { helpText } from './commands/help';
+import { lambdaCommand } from './commands/lambda';
+import { probeCommand } from './commands/probe';
+import { processIo, type CliIo } from './io';
+
+export const COMMANDS: readonly Command[] = [probeCommand, lambdaCommand];
+
+function wantsHelp(args: readonly string[]): boolean {
+  return args.includes('--help') || args.includes('-h');
+}
+
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.out(helpText(COMMANDS));
+    return EXIT_OK;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.err(`gm: unknown command "${name}"`);
+    io.err('');
+    io.err(helpText(COMMANDS));
+    return EXIT_USAGE;
+  }
+  if (wantsHelp(args)) {
+    io.out(command.usage);
+    return EXIT_OK;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.err(`gm ${command.name}: ${e.message}`);
+    io.err(command.usage);
+    return EXIT_USAGE;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (status) => {
+      process.exitCode = status;
+      // A handler or probe may leave a socket or timer open; a CLI must still
+      // end. The timer does not itself keep the process alive (unref).
+      setTimeout(() => process.exit(status), 2000).unref();
+    },
+    (e: unknown) => {
+      // Not a usage error and not a handled failure: a bug worth its stack.
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}

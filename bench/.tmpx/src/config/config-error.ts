@@ -1,0 +1,28 @@
+/** A problem in the configuration file, located by its field path. */
+export interface ConfigProblem {
+  /** `games.mc.ports[0].port`, or `(file)` for problems with the file as a whole. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Every problem found in one configuration file; `format()` is what the user sees. */
+export class ConfigError extends Error {
+  constructor(readonly file: string, readonly problems: readonly ConfigProblem[]) {
+    super(`${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
+    this.name = 'ConfigError';
+  }
+
+  format(): string {
+    const lines = this.problems.map((p) => `  ${p.path}: ${p.message}`);
+    return [`${this.message}:`, ...lines, 'Nothing was synthesized. Fix the file and run again.'].join('\n');
+  }
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out || '(top level)';
+}

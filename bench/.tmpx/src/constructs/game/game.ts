@@ -1,0 +1,131 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
+import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target';
+import { Construct } from 'constructs';
+import type { GameConfig } from '../../config/resolve';
+import { GameDns } from './dns';
+import { GameFirewall } from './firewall';
+import { GameHost } from './host';
+import { GameService } from './service';
+import type { GameStorage } from './storage';
+import { GameLifecycle } from './lifecycle';
+import { GameWatchdog } from './watchdog';
+import { InstanceRole } from './instance-role';
+import { MaxHoursAlarm } from './max-hours-alarm';
+import { gameResourceNames, runtimeGame } from './runtime-game';
+
+export interface GameProps {
+  /** Resource-name prefix. */
+  readonly prefix: string;
+  readonly region: string;
+  readonly game: GameConfig;
+  readonly vpcId: string;
+  readonly subnetId: string;
+  readonly zoneId: string;
+  readonly ipv6: boolean;
+  /** The game's world, from the worlds stack. */
+  readonly storage: GameStorage;
+  /** Retention of the game's container logs in days. */
+  readonly logRetentionDays: number;
+  /** Alerts topic. */
+  readonly topicArn: string;
+}
+
+/**
+ * Everything one game runs on, isolated from the other games: its own
+ * security groups, role, cluster, host group, container and DNS names.
+ */
+export class Game extends Construct {
+  readonly cluster: EcsCluster;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly host: GameHost;
+  readonly service: GameService;
+  readonly firewall: GameFirewall;
+  readonly dns: GameDns;
+  readonly watchdog: GameWatchdog;
+  readonly lifecycle: GameLifecycle;
+
+  constructor(scope: Construct, id: string, props: GameProps) {
+    super(scope, id);
+    const { game, prefix } = props;
+    const names = gameResourceNames(prefix, game.id);
+
+    this.cluster = new EcsCluster(this, 'cluster', {
+      name: names.cluster,
+      // Container Insights costs per metric; the watchdog publishes the few that matter.
+      setting: [{ name: 'containerInsights', value: 'disabled' }],
+    });
+    this.logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: names.logGroup,
+      retentionInDays: props.logRetentionDays,
+    });
+    this.firewall = new GameFirewall(this, 'firewall', {
+      prefix, gameId: game.id, vpcId: props.vpcId, ports: game.ports, egress: game.egress, ipv6: props.ipv6,
+    });
+    new EfsMountTarget(this, 'world-mount', {
+      fileSystemId: props.storage.fileSystemId,
+      subnetId: props.subnetId,
+      securityGroups: [this.firewall.mountTargetGroup.id],
+    });
+    const role = new InstanceRole(this, 'host-role', {
+      prefix, gameId: game.id, clusterArn: this.cluster.arn, logGroupArn: this.logGroup.arn,
+    });
+    this.host = new GameHost(this, 'host', {
+      prefix,
+      gameId: game.id,
+      instanceType: game.instanceType,
+      architecture: game.architecture,
+      subnetId: props.subnetId,
+      securityGroupId: this.firewall.hostGroup.id,
+      instanceProfileArn: role.profile.arn,
+      clusterName: this.cluster.name,
+      stopTimeoutSeconds: game.stopTimeoutSeconds,
+      rootVolumeGiB: game.rootVolumeGiB,
+      spot: game.spot,
+      ipv6: props.ipv6,
+      detailedMonitoring: game.watchdog.probe.type === 'traffic',
+      conntrack: game.watchdog.probe.type === 'connections' && game.ports.some((p) => p.protocol === 'udp'),
+    });
+    this.service = new GameService(this, 'service', {
+      prefix,
+      gameId: game.id,
+      region: props.region,
+      clusterArn: this.cluster.arn,
+      image: game.image,
+      ports: game.ports,
+      environment: game.environment,
+      memoryMiB: game.memoryMiB,
+      stopTimeoutSeconds: game.stopTimeoutSeconds,
+      logGroupName: this.logGroup.name,
+      volumes: props.storage.accessPoints.map(({ containerPath, accessPoint }) => ({
+        containerPath, fileSystemId: props.storage.fileSystemId, accessPointId: accessPoint.id,
+      })),
+      taskRoleArn: game.volumes.length > 0 ? props.storage.taskRole.arn : undefined,
+    });
+    this.dns = new GameDns(this, 'dns', { zoneId: props.zoneId, fqdn: game.fqdn, ipv6: props.ipv6, srv: game.srv });
+
+    const runtime = runtimeGame(game, names, props.zoneId, props.ipv6);
+    this.watchdog = new GameWatchdog(this, 'watchdog', {
+      prefix, region: props.region, game: runtime, group: this.host.group, cluster: this.cluster, service: this.service.service, topicArn: props.topicArn,
+    });
+    this.lifecycle = new GameLifecycle(this, 'lifecycle', {
+      prefix,
+      region: props.region,
+      game: runtime,
+      group: this.host.group,
+      cluster: this.cluster,
+      service: this.service.service,
+      watchdog: this.watchdog,
+      zoneId: props.zoneId,
+      topicArn: props.topicArn,
+    });
+    new MaxHoursAlarm(this, 'max-hours', {
+      prefix,
+      gameId: game.id,
+      group: this.host.group,
+      maxHours: game.watchdog.maxHours,
+      stop: game.watchdog.stopAfterMaxHours,
+      topicArn: props.topicArn,
+    });
+  }
+}

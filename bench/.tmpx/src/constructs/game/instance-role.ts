@@ -1,0 +1,100 @@
+import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { Construct } from 'constructs';
+import { assumeRolePolicy, policyDocument } from '../support/iam-document';
+import { resourceName } from '../support/naming';
+
+export interface InstanceRoleProps {
+  /** Resource-name prefix. */
+  readonly prefix: string;
+  /** Game id. */
+  readonly gameId: string;
+  /** ARN of the game's ECS cluster: the agent may join only this one. */
+  readonly clusterArn: string;
+  /** ARN of the game's container log group. */
+  readonly logGroupArn: string;
+}
+
+/**
+ * The host's role: exactly what the ECS agent and SSM (Session Manager and
+ * Run Command) need, as inline policies so every action shows in the JSON.
+ * Assume the instance can be broken into: it can reach nothing else.
+ * Containers cannot use it either (IMDSv2 with hop limit 1).
+ */
+export class InstanceRole extends Construct {
+  readonly role: IamRole;
+  readonly profile: IamInstanceProfile;
+
+  constructor(scope: Construct, id: string, props: InstanceRoleProps) {
+    super(scope, id);
+    const name = resourceName(props.prefix, props.gameId, 'host');
+    this.role = new IamRole(this, 'role', {
+      name,
+      description: `Host of game ${props.gameId}: ECS agent and SSM only`,
+      assumeRolePolicy: assumeRolePolicy('ec2.amazonaws.com'),
+    });
+    new IamRolePolicy(this, 'ecs-agent', {
+      name: 'ecs-agent',
+      role: this.role.id,
+      policy: policyDocument(
+        {
+          Sid: 'JoinOnlyThisCluster',
+          Effect: 'Allow',
+          Action: ['ecs:RegisterContainerInstance', 'ecs:DeregisterContainerInstance', 'ecs:Submit*'],
+          Resource: props.clusterArn,
+        },
+        {
+          Sid: 'AgentWithinThisCluster',
+          Effect: 'Allow',
+          Action: ['ecs:Poll', 'ecs:StartTelemetrySession', 'ecs:PutSystemLogEvents', 'ecs:UpdateContainerInstancesState', 'ecs:Submit*'],
+          Resource: '*',
+          Condition: { ArnEquals: { 'ecs:cluster': props.clusterArn } },
+        },
+        {
+          Sid: 'AgentEndpoints',
+          Effect: 'Allow',
+          Action: ['ecs:DiscoverPollEndpoint', 'ecr:GetAuthorizationToken'],
+          Resource: '*',
+        },
+        {
+          Sid: 'PullFromEcr',
+          Effect: 'Allow',
+          Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
+          Resource: '*',
+        },
+        {
+          Sid: 'ContainerLogs',
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: `${props.logGroupArn}:*`,
+        },
+      ),
+    });
+    new IamRolePolicy(this, 'ssm', {
+      name: 'ssm-session-and-run-command',
+      role: this.role.id,
+      policy: policyDocument(
+        {
+          Sid: 'RegisterWithSsm',
+          Effect: 'Allow',
+          Action: ['ssm:UpdateInstanceInformation', 'ssm:ListInstanceAssociations', 'ssm:UpdateInstanceAssociationStatus'],
+          Resource: '*',
+        },
+        {
+          Sid: 'SessionManagerChannels',
+          Effect: 'Allow',
+          Action: ['ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
+          Resource: '*',
+        },
+        {
+          Sid: 'RunCommandDelivery',
+          Effect: 'Allow',
+          Action: ['ec2messages:AcknowledgeMessage', 'ec2messages:DeleteMessage', 'ec2messages:FailMessage', 'ec2messages:GetEndpoint', 'ec2messages:GetMessages', 'ec2messages:SendReply'],
+          Resource: '*',
+        },
+      ),
+    });
+    this.profile = new IamInstanceProfile(this, 'profile', { name, role: this.role.name });
+  }
+}

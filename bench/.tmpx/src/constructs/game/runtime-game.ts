@@ -1,0 +1,93 @@
+/**
+ * What the game's functions are told about it at synth: the `RuntimeGame` of
+ * the runtime contract (each function gets its own part of it, see
+ * src/runtime/env.ts) and the waker's route to it. Names are derived, not
+ * read back from resources, so the values are readable in the plan, stable
+ * between synths, and can be packed into a zip (routes.json) before any
+ * resource exists.
+ */
+import type { GameConfig } from '../../config/resolve';
+import type { RuntimeGame } from '../../runtime/game';
+import type { WakeRoute } from '../../runtime/routes';
+import { resourceName } from '../support/naming';
+
+export interface GameResourceNames {
+  readonly asg: string;
+  readonly cluster: string;
+  readonly service: string;
+  readonly taskFamily: string;
+  readonly watchdogRule: string;
+  readonly stateParameter: string;
+  /** Created by the start that claims a session and deleted at the end of its stop: never by Terraform. */
+  readonly sessionParameter: string;
+  /** Holds a wake that came during a stop; created and deleted at run time: never by Terraform. */
+  readonly pendingWakeParameter: string;
+  readonly connectionsDocument: string;
+  readonly logGroup: string;
+}
+
+/** Leaf names of the run-time parameters, the same for every game (IAM patterns of the waker use them). */
+export const SESSION_PARAMETER_LEAF = 'session';
+export const PENDING_WAKE_PARAMETER_LEAF = 'pending-wake';
+
+export function gameResourceNames(prefix: string, gameId: string): GameResourceNames {
+  const base = resourceName(prefix, gameId);
+  return {
+    asg: base,
+    cluster: base,
+    service: base,
+    taskFamily: base,
+    watchdogRule: `${base}-watchdog-schedule`,
+    stateParameter: `/${prefix}/${gameId}/watchdog-state`,
+    sessionParameter: `/${prefix}/${gameId}/${SESSION_PARAMETER_LEAF}`,
+    pendingWakeParameter: `/${prefix}/${gameId}/${PENDING_WAKE_PARAMETER_LEAF}`,
+    connectionsDocument: `${base}-count-connections`,
+    logGroup: `/${prefix}/${gameId}/game`,
+  };
+}
+
+export function runtimeGame(game: GameConfig, names: GameResourceNames, hostedZoneId: string, ipv6: boolean): RuntimeGame {
+  return {
+    id: game.id,
+    fqdn: game.fqdn,
+    hostedZoneId,
+    srvName: game.srv?.name,
+    ipv6,
+    asgName: names.asg,
+    clusterName: names.cluster,
+    serviceName: names.service,
+    taskFamily: names.taskFamily,
+    watchdogRuleName: names.watchdogRule,
+    stateParameterName: names.stateParameter,
+    sessionParameterName: names.sessionParameter,
+    pendingWakeParameterName: names.pendingWakeParameter,
+    connectionsDocumentName: names.connectionsDocument,
+    logGroupName: names.logGroup,
+    ports: game.ports.map(({ port, protocol }) => ({ port, protocol })),
+    probe: game.watchdog.probe,
+    idleMinutes: game.watchdog.idleMinutes,
+    startupMinutes: game.watchdog.startupMinutes,
+    maxHours: game.watchdog.maxHours,
+    stopAfterMaxHours: game.watchdog.stopAfterMaxHours,
+    stopTimeoutSeconds: game.stopTimeoutSeconds,
+    spot: game.spot,
+  };
+}
+
+/** The names that belong to a game (host, SRV name), lower-case and without the trailing dot, as query logs are matched. */
+export function wakeNames(game: GameConfig): string[] {
+  return [game.fqdn, ...(game.srv ? [game.srv.name] : [])].map((n) => n.toLowerCase().replace(/\.$/, ''));
+}
+
+/** The waker's route to a game: only data (no Terraform references), since it is packed into the waker's zip. */
+export function wakeRoute(game: GameConfig, names: GameResourceNames): WakeRoute {
+  return {
+    id: game.id,
+    fqdn: game.fqdn,
+    names: wakeNames(game),
+    wakeOn: [...game.wakeOn],
+    asgName: names.asg,
+    sessionParameterName: names.sessionParameter,
+    pendingWakeParameterName: names.pendingWakeParameter,
+  };
+}

@@ -1,0 +1,141 @@
+import { EfsAccessPoint } from '@cdktf/provider-aws/lib/efs-access-point';
+import { EfsBackupPolicy } from '@cdktf/provider-aws/lib/efs-backup-policy';
+import { EfsFileSystem } from '@cdktf/provider-aws/lib/efs-file-system';
+import { EfsFileSystemPolicy } from '@cdktf/provider-aws/lib/efs-file-system-policy';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import { assumeRolePolicy, policyDocument } from '../support/iam-document';
+import { resourceName } from '../support/naming';
+
+export interface GameStorageProps {
+  /** Resource-name prefix. */
+  readonly prefix: string;
+  /** Game id. */
+  readonly gameId: string;
+  /** Container paths that persist; one access point each. */
+  readonly volumePaths: readonly string[];
+  /** Region of the stack (to build an adopted file system's ARN without asking AWS). */
+  readonly region: string;
+  /** Adopt this file system (Terraform never deletes it). Default: create one. */
+  readonly existingFileSystemId?: string;
+  /** One Zone storage in this zone (about half the price of Regional). Default: Regional. */
+  readonly oneZoneAvailabilityZone?: string;
+  /** AWS Backup automatic daily backups (35-day retention). Default true. */
+  readonly backups?: boolean;
+  /** Refuse to destroy the file system (`prevent_destroy`). Default true. */
+  readonly keepOnDestroy?: boolean;
+}
+
+/** Terraform names of a game's world resources (stable, so `removed` blocks can name them). */
+export function worldAddress(gameId: string): { fileSystem: string; backupPolicy: string } {
+  const id = `world_${gameId.replace(/-/g, '_')}`;
+  return { fileSystem: id, backupPolicy: `${id}_backup` };
+}
+
+/** Where a container path lives on the file system; stable, so an adopted file system finds its old data. */
+export function accessPointRoot(containerPath: string): string {
+  const slug = containerPath.replace(/^\/+|\/+$/g, '').replace(/[^A-Za-z0-9._-]+/g, '-') || 'root';
+  return `/volumes/${slug}`;
+}
+
+/**
+ * A game's world: an encrypted EFS file system (created or adopted), TLS-only,
+ * mountable only by the game's task role, one access point per volume, and
+ * AWS Backup on. It lives in the worlds stack so that destroying the game
+ * stack never touches a world.
+ */
+export class GameStorage extends Construct {
+  readonly fileSystemId: string;
+  readonly fileSystemArn: string;
+  /** Role the game task assumes to mount its world (EFS IAM authorisation). */
+  readonly taskRole: IamRole;
+  /** Access point per container path, in `volumePaths` order. */
+  readonly accessPoints: readonly { readonly containerPath: string; readonly accessPoint: EfsAccessPoint }[];
+
+  constructor(scope: Construct, id: string, props: GameStorageProps) {
+    super(scope, id);
+    const name = resourceName(props.prefix, props.gameId, 'world');
+    this.taskRole = new IamRole(this, 'task-role', {
+      name: resourceName(props.prefix, props.gameId, 'task'),
+      description: `Lets the ${props.gameId} game container mount its world over TLS; nothing else.`,
+      assumeRolePolicy: assumeRolePolicy('ecs-tasks.amazonaws.com'),
+    });
+
+    if (props.existingFileSystemId) {
+      this.fileSystemId = props.existingFileSystemId;
+      // The account id comes from the role's ARN: no data source has to ask AWS at plan time.
+      const arnPart = (i: number) => Fn.element(Fn.split(':', this.taskRole.arn), i);
+      this.fileSystemArn = `arn:${arnPart(1)}:elasticfilesystem:${props.region}:${arnPart(4)}:file-system/${props.existingFileSystemId}`;
+    } else {
+      const fs = new EfsFileSystem(this, 'fs', {
+        creationToken: name,
+        encrypted: true,
+        availabilityZoneName: props.oneZoneAvailabilityZone,
+        performanceMode: 'generalPurpose',
+        throughputMode: 'elastic',
+        // Worlds that nobody played for 30 days move to Infrequent Access (cheaper); first read brings them back.
+        lifecyclePolicy: [{ transitionToIa: 'AFTER_30_DAYS' }, { transitionToPrimaryStorageClass: 'AFTER_1_ACCESS' }],
+        tags: { Name: name },
+        lifecycle: { preventDestroy: props.keepOnDestroy ?? true },
+      });
+      // A stable address, so a released world can be named in a `removed` block.
+      fs.overrideLogicalId(worldAddress(props.gameId).fileSystem);
+      this.fileSystemId = fs.id;
+      this.fileSystemArn = fs.arn;
+    }
+
+    new EfsBackupPolicy(this, 'backup', {
+      fileSystemId: this.fileSystemId,
+      backupPolicy: { status: (props.backups ?? true) ? 'ENABLED' : 'DISABLED' },
+    }).overrideLogicalId(worldAddress(props.gameId).backupPolicy);
+
+    this.accessPoints = props.volumePaths.map((containerPath, i) => ({
+      containerPath,
+      accessPoint: new EfsAccessPoint(this, `volume-${i}`, {
+        fileSystemId: this.fileSystemId,
+        rootDirectory: {
+          path: accessPointRoot(containerPath),
+          // Most game images (itzg/*, lloesche/valheim-server) run as uid/gid 1000.
+          creationInfo: { ownerUid: 1000, ownerGid: 1000, permissions: '0755' },
+        },
+        tags: { Name: `${name}${containerPath}` },
+      }),
+    }));
+
+    new IamRolePolicy(this, 'task-mount', {
+      name: 'mount-world',
+      role: this.taskRole.id,
+      policy: policyDocument({
+        Effect: 'Allow',
+        // Root access inside the access point: many images start as root and chown their data folder.
+        Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite', 'elasticfilesystem:ClientRootAccess'],
+        Resource: this.fileSystemArn,
+        Condition: { Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' } },
+      }),
+    });
+
+    new EfsFileSystemPolicy(this, 'policy', {
+      fileSystemId: this.fileSystemId,
+      policy: policyDocument(
+        {
+          Sid: 'DenyWithoutTls',
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: '*',
+          Resource: this.fileSystemArn,
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+        {
+          Sid: 'OnlyTheGameTaskMounts',
+          Effect: 'Allow',
+          Principal: { AWS: this.taskRole.arn },
+          Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite', 'elasticfilesystem:ClientRootAccess'],
+          Resource: this.fileSystemArn,
+          Condition: { Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' } },
+        },
+      ),
+    });
+  }
+}

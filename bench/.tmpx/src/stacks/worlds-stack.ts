@@ -1,0 +1,53 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import type { ReleasedWorld } from '../config/kept-worlds';
+import type { Config } from '../config/resolve';
+import { GameStorage, worldAddress } from '../constructs/game/storage';
+import { defaultTags } from '../constructs/support/naming';
+import { useS3State } from './s3-state';
+
+export const WORLDS_STACK = 'gamemanagement-worlds';
+
+/**
+ * The worlds: one EFS file system per game, in a stack of their own. Terraform
+ * has no "retain on destroy"; keeping file systems out of the game stack means
+ * `cdktf destroy gamemanagement` removes everything that costs money per hour
+ * and leaves every world (and its backups) in place. Destroying this stack is
+ * refused while a game has `keepOnDestroy: true` (prevent_destroy), and a kept
+ * world whose game is gone is released, never deleted (see config/kept-worlds).
+ */
+export class WorldsStack extends TerraformStack {
+  readonly storage: ReadonlyMap<string, GameStorage>;
+
+  constructor(scope: Construct, config: Config, released: readonly ReleasedWorld[] = []) {
+    super(scope, WORLDS_STACK);
+    useS3State(this, config, config.state.worldsKey);
+    new AwsProvider(this, 'aws', { region: config.region, defaultTags: [{ tags: defaultTags(config.name, config.tags) }] });
+    const storage = new Map<string, GameStorage>();
+    for (const game of config.games) {
+      storage.set(game.id, new GameStorage(this, `world-${game.id}`, {
+        prefix: config.name,
+        gameId: game.id,
+        region: config.region,
+        volumePaths: game.volumes.map((v) => v.path),
+        existingFileSystemId: game.existingFileSystemId,
+        oneZoneAvailabilityZone: game.oneZone ? config.network.availabilityZone : undefined,
+        backups: game.backups,
+        keepOnDestroy: game.keepOnDestroy,
+      }));
+    }
+    this.storage = storage;
+    if (released.length > 0) {
+      // Terraform forgets these and leaves them in AWS: a dropped or adopted game never deletes its world.
+      this.addOverride('removed', released.flatMap(({ gameId, gameRemoved }) => {
+        const address = worldAddress(gameId);
+        const keep = (resource: string) => ({ from: resource, lifecycle: { destroy: false } });
+        return [
+          keep(`aws_efs_file_system.${address.fileSystem}`),
+          ...(gameRemoved ? [keep(`aws_efs_backup_policy.${address.backupPolicy}`)] : []),
+        ];
+      }));
+    }
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * One watchdog run for one game: find the instance, load the state and the
+ * session, check that the game's container runs, probe (again every few
+ * seconds while a booting game has not answered), decide, act, save. The
+ * decisions are decide.ts's; this file holds the order of things.
+ */
+import type { GameView } from '../../runtime/game';
+import { parseWatchdogState, type WatchdogState } from '../../runtime/watchdog-state';
+import type { Session } from '../../runtime/session';
+import { describeGroup, setDesiredCapacity } from '../shared/auto-scaling';
+import { readParameter, writeParameter } from '../shared/parameters';
+import type { Clock } from '../shared/poll';
+import { readSession } from '../shared/session';
+import { step } from '../shared/steps';
+import type { Telemetry } from '../shared/telemetry';
+import { describeError, errorName, isTransientError } from '../shared/transient';
+import { disableSchedule, gameContainerRunning, readGameRecords } from './aws';
+import {
+  chooseInstance,
+  decide,
+  keepProbing,
+  probeHost,
+  readinessStart,
+  resumeIfRestarted,
+  startState,
+  stoppingState,
+  type Action,
+  type ProbeHost,
+} from './decide';
+import { connectAddress, CONTAINER_NOT_RUNNING_ERROR, groupMissingError, LOG, noticesFor, operatorCommands } from './messages';
+import { COMMAND_DEADLINE_MS } from './probes/connections';
+import { probeFailure, type ProbeResult } from './probes/probe-result';
+import { QUERY_TIMEOUT_MS, runProbe } from './probes/run-probe';
+
+export interface WatchdogContext {
+  readonly game: GameView<'watchdog'>;
+  readonly topicArn: string;
+  /** The game's region (the function's own), spelled out in the commands alerts suggest. */
+  readonly region?: string;
+  readonly clock: Clock;
+  readonly telemetry: Telemetry;
+}
+
+export type WatchdogOutcome =
+  /** Nothing to watch: the schedule was turned off until the next launch turns it on. */
+  | { readonly status: 'no-instance'; readonly desiredCapacity: number }
+  /** The group is already at 0 (a stop is under way): nothing to probe or decide. */
+  | { readonly status: 'stopping'; readonly instanceId: string }
+  | { readonly status: 'probed'; readonly instanceId: string; readonly probe: ProbeResult; readonly actions: readonly Action[] };
+
+/** While a booting game has not answered, it is probed again this often within one run. */
+export const READY_PROBE_INTERVAL_MS = 5_000;
+/**
+ * No probe starts later than this after the run began, so a run ends within
+ * about 50 s (a query waits 5 s at most) and does not overlap the next one.
+ */
+export const READY_WAIT_MS = 45_000;
+
+export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogOutcome> {
+  const { game, clock, telemetry } = ctx;
+  const { logger } = telemetry;
+  const started = clock.now();
+
+  const group = await step('describe group', () => describeGroup(game.asgName));
+  if (!group) throw new Error(groupMissingError(game.asgName));
+  const instance = chooseInstance(group);
+  if (!instance) {
+    logger.info(LOG.noInstance, { desiredCapacity: group.desiredCapacity });
+    await step('disable schedule', () => disableSchedule(game.watchdogRuleName));
+    return { status: 'no-instance', desiredCapacity: group.desiredCapacity };
+  }
+  const { instanceId } = instance;
+
+  const [raw, session] = await Promise.all([
+    step('read watchdog state', () => readParameter(game.stateParameterName)),
+    step('read session', () => readSessionOrNone(ctx)),
+  ]);
+  const loaded = startState(parseWatchdogState(raw), instanceId, session, new Date(clock.now()));
+  if (loaded.freshBecause) {
+    logger.warn(LOG.freshState, { reason: loaded.freshBecause, instanceId });
+    telemetry.count('StateResets');
+  }
+
+  if (group.desiredCapacity === 0) {
+    // Keep lastRunAt moving: the failsafe reads silence as a failing watchdog.
+    await saveState(ctx, stoppingState(loaded.state, new Date(clock.now())));
+    logger.info(LOG.stopping, { instanceId });
+    return { status: 'stopping', instanceId };
+  }
+
+  const state = resumeIfRestarted(loaded.state, group.desiredCapacity, new Date(clock.now()));
+  const { probe, attempts } = await step('probe players', () => probeUntilAnswered(ctx, instanceId, state, started));
+  if (probe.ok) {
+    telemetry.count('Players', probe.players);
+    telemetry.measure('ProbeLatency', 'Milliseconds', probe.latencyMs);
+  } else {
+    telemetry.count('ProbeErrors');
+    logger.warn(LOG.probeFailed, { error: probe.error, type: game.probe.type, instanceId, attempts });
+  }
+
+  const decision = decide(state, probe, { now: new Date(clock.now()), readyFrom: readinessStart(state, session) }, game);
+  logger.info(LOG.decision, { probe, attempts, actions: decision.actions, instanceId });
+
+  // Scale, then save, then announce. A failed scale-down fails the run with
+  // the stop not recorded, so the next run (or the failsafe) stops the server.
+  // A failed save fails the run before any notice, so the next run decides,
+  // and announces, again: nothing is announced twice. (Should that happen
+  // after a stop, the group is at 0 already and stays there; the instance
+  // hook's "stopped" notice follows.)
+  if (decision.actions.some((a) => a.type === 'stop')) await step('set desired capacity', () => setDesiredCapacity(game.asgName, 0));
+  await saveState(ctx, decision.state);
+  for (const action of decision.actions) {
+    if (action.type === 'notify-ready') telemetry.measure('StartupSeconds', 'Seconds', action.seconds);
+  }
+  await publishAll(ctx, decision);
+  return { status: 'probed', instanceId, probe, actions: decision.actions };
+}
+
+/** The session, or none when it cannot be read: it only dates readiness and earlier states, never worth failing the run. */
+async function readSessionOrNone({ game, telemetry }: WatchdogContext): Promise<Session | undefined> {
+  try {
+    return await readSession(game);
+  } catch (e) {
+    telemetry.logger.warn(LOG.sessionUnreadable, { error: describeError(e) });
+    telemetry.count('SessionReadErrors');
+    return undefined;
+  }
+}
+
+/**
+ * Probes once, and again every READY_PROBE_INTERVAL_MS while a booting game
+ * has not answered, until it answers or READY_WAIT_MS have passed since the
+ * run began: readiness is seen within seconds of the game answering, not on
+ * the next one-minute run.
+ */
+async function probeUntilAnswered(ctx: WatchdogContext, instanceId: string, state: WatchdogState, started: number): Promise<{ probe: ProbeResult; attempts: number }> {
+  const { game, clock } = ctx;
+  let running = false;
+  let host: ProbeHost | undefined;
+
+  const probeOnce = async (): Promise<ProbeResult> => {
+    if (!running) {
+      const checked = await containerRunning(ctx);
+      if (checked !== true) return checked;
+      running = true;
+    }
+    // Probes end by about READY_WAIT_MS plus one query, whatever they wait for.
+    const deadlineMs = Math.max(QUERY_TIMEOUT_MS, Math.min(COMMAND_DEADLINE_MS, started + READY_WAIT_MS + QUERY_TIMEOUT_MS - clock.now()));
+    return runProbe(game, instanceId, async () => {
+      if (host === undefined || 'error' in host) host = await gameHost(ctx);
+      return host;
+    }, clock, deadlineMs);
+  };
+
+  let attemptAt = clock.now();
+  let probe = await probeOnce();
+  let attempts = 1;
+  const maxAttempts = Math.floor(READY_WAIT_MS / READY_PROBE_INTERVAL_MS) + 1;
+  while (keepProbing(state, probe, game.probe.type) && attempts < maxAttempts) {
+    const nextAt = attemptAt + READY_PROBE_INTERVAL_MS;
+    if (nextAt - started > READY_WAIT_MS) break;
+    await clock.sleep(Math.max(0, nextAt - clock.now()));
+    attemptAt = clock.now();
+    probe = await probeOnce();
+    attempts++;
+  }
+  return { probe, attempts };
+}
+
+/**
+ * Only a game whose container runs is probed: before that, whatever a probe
+ * sees (image-pull traffic, a host with nothing listening) is boot, not a
+ * ready game with 0 players. A passing AWS hiccup is a probe error (tried
+ * again); anything else (no permission, no service) fails the run, so the
+ * failsafe stops the game and says why.
+ */
+async function containerRunning({ game }: WatchdogContext): Promise<true | ProbeResult> {
+  try {
+    const running = await step('describe game service', () => gameContainerRunning(game.clusterName, game.serviceName));
+    return running ? true : { ok: false, error: CONTAINER_NOT_RUNNING_ERROR };
+  } catch (e) {
+    if (!isTransientError(e)) throw e;
+    return probeFailure(e);
+  }
+}
+
+/** The address players reach, from the game's records; a passing AWS hiccup is a probe error, anything else fails the run. */
+async function gameHost({ game }: WatchdogContext): Promise<ProbeHost> {
+  try {
+    return probeHost(game.fqdn, await step('read game address', () => readGameRecords(game.hostedZoneId, game.fqdn)));
+  } catch (e) {
+    if (!isTransientError(e)) throw e;
+    return { error: `could not read the address of ${game.fqdn}: ${describeError(e)}` };
+  }
+}
+
+/** A notice that cannot be sent never fails the run: stopping an idle server matters more. */
+async function publishAll(ctx: WatchdogContext, decision: { readonly state: WatchdogState; readonly actions: readonly Action[] }): Promise<void> {
+  const { game, telemetry } = ctx;
+  const notices = noticesFor(decision.actions, {
+    fqdn: game.fqdn,
+    address: connectAddress(game),
+    everJoined: decision.state.everJoined,
+    ...(decision.state.lastProbeError !== undefined ? { lastProbeError: decision.state.lastProbeError } : {}),
+    config: game,
+    commands: operatorCommands(game, ctx.region),
+  });
+  if (notices.length === 0) return;
+  // Loaded when there is something to say: most runs publish nothing.
+  const { publishNotice } = await import('../shared/notices');
+  for (const notice of notices) {
+    try {
+      await step('publish notice', () => publishNotice(ctx.topicArn, notice));
+    } catch (e) {
+      telemetry.logger.warn(LOG.noticeFailed, { subject: notice.subject, error: describeError(e), errorName: errorName(e) });
+      telemetry.count('NoticeFailures');
+    }
+  }
+}
+
+async function saveState({ game }: WatchdogContext, state: WatchdogState): Promise<void> {
+  await step('write watchdog state', () => writeParameter(game.stateParameterName, JSON.stringify(state)));
+}
