@@ -10,6 +10,8 @@ export interface BundleContents {
   readonly byPackage: readonly (readonly [string, number])[];
   /** The SDK service clients in the bundle, e.g. `ssm`, `auto-scaling`. */
   readonly clients: readonly string[];
+  /** Command classes kept per client (`ssm` → 3): far more than the function sends means a whole client came in. */
+  readonly commands: ReadonlyMap<string, number>;
   /** Output bytes of @aws-lambda-powertools/*. */
   readonly powertoolsBytes: number;
   /** Output bytes of @aws-sdk/* and @smithy/* together. */
@@ -25,8 +27,11 @@ function packageOf(path: string): string {
 export function bundleContents(metafile: Metafile): BundleContents {
   const output = Object.values(metafile.outputs)[0];
   const byPackage = new Map<string, number>();
+  const commands = new Map<string, number>();
   for (const [path, input] of Object.entries(output?.inputs ?? {})) {
     if (input.bytesInOutput === 0) continue;
+    const command = /@aws-sdk\/client-([a-z0-9-]+)\/dist-es\/commands\/\w+Command\.js$/.exec(path);
+    if (command) commands.set(command[1]!, (commands.get(command[1]!) ?? 0) + 1);
     const key = packageOf(path);
     byPackage.set(key, (byPackage.get(key) ?? 0) + input.bytesInOutput);
   }
@@ -34,6 +39,7 @@ export function bundleContents(metafile: Metafile): BundleContents {
   const sum = (test: (name: string) => boolean) => sorted.filter(([name]) => test(name)).reduce((total, [, bytes]) => total + bytes, 0);
   return {
     byPackage: sorted,
+    commands,
     clients: sorted.map(([name]) => /^@aws-sdk\/client-(.+)$/.exec(name)?.[1]).filter((c): c is string => c !== undefined).sort(),
     powertoolsBytes: sum((name) => name.startsWith('@aws-lambda-powertools/')),
     sdkBytes: sum((name) => name.startsWith('@aws-sdk/') || name.startsWith('@smithy/')),

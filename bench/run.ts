@@ -8,10 +8,10 @@
  *   BENCH_RUNS=9 npm run bench      steadier cold-start medians (default 5 processes each)
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { unzipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import { buildEntry, bundleLambda, lambdaEntry, type LambdaBundle } from '../src/constructs/support/lambda-bundle';
 import { bundleContents, type BundleContents } from './bundle-contents';
 import { measureColdStart, type ColdStart } from './cold-start';
@@ -51,7 +51,9 @@ function attempt<T>(what: string, fn: () => T): T | undefined {
 
 interface Measured {
   readonly name: string;
-  readonly zipBytes?: number;
+  /** A function (checked against the targets), not a baseline. */
+  readonly isFunction: boolean;
+  readonly zipBytes: number;
   readonly codeBytes: number;
   readonly cold: ColdStart;
   readonly contents?: BundleContents;
@@ -64,7 +66,8 @@ async function leanFunctions(bundles: ReadonlyMap<string, LambdaBundle>): Promis
   console.log('  cold init = load index.js in a fresh node process (Lambda\'s init) + the first handler call with the event');
   console.log('  shown below; every AWS call goes to a local HTTPS endpoint on 127.0.0.1 that answers "access denied" (no network),');
   console.log(`  so the call runs the function's code up to its first AWS answer and its error handling. Median of ${RUNS} processes;`);
-  console.log(`  node ${process.version} here (Lambda runs nodejs22.x).`);
+  // Timings move with whatever else runs on the machine: say how busy it was.
+  console.log(`  node ${process.version} here (Lambda runs nodejs22.x); ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the start.`);
   const aws = await startLocalAws();
   if (!aws.caFile) console.log('  (no openssl here: the local endpoint speaks HTTP, so the first call also loads the SDK\'s HTTP-only code)');
   const measured: Measured[] = [];
@@ -73,7 +76,8 @@ async function leanFunctions(bundles: ReadonlyMap<string, LambdaBundle>): Promis
       const built = attempt(`bundle ${name}`, () => buildEntry(join(__dirname, 'fixtures', baseline.entry)));
       if (!built) continue;
       const cold = await measureColdStart(name, built.code, baseline.invocation, aws, RUNS);
-      measured.push({ name, codeBytes: built.code.byteLength, cold, what: baseline.invocation.what });
+      const zipBytes = zipSync({ 'index.js': [built.code, { level: 9 }] }).byteLength;
+      measured.push({ name, isFunction: false, zipBytes, codeBytes: built.code.byteLength, cold, what: baseline.invocation.what });
     }
     for (const name of FUNCTIONS) {
       const bundle = bundles.get(name);
@@ -83,12 +87,13 @@ async function leanFunctions(bundles: ReadonlyMap<string, LambdaBundle>): Promis
       if (!code) continue;
       const contents = attempt(`metafile of ${name}`, () => bundleContents(buildEntry(lambdaEntry(name), { metafile: true }).metafile!));
       const cold = await measureColdStart(name, code, invocation, aws, RUNS);
-      measured.push({ name, zipBytes: bundle.bytes, codeBytes: code.byteLength, cold, ...(contents ? { contents } : {}), what: invocation.what });
+      measured.push({ name, isFunction: true, zipBytes: bundle.bytes, codeBytes: code.byteLength, cold, ...(contents ? { contents } : {}), what: invocation.what });
     }
   } finally {
     await aws.close();
   }
   printTable(measured);
+  console.log(`  (load average ${loadavg()[0]!.toFixed(1)} at the end)`);
 }
 
 function printTable(measured: readonly Measured[]): void {
@@ -97,9 +102,8 @@ function printTable(measured: readonly Measured[]): void {
   console.log('');
   console.log(`${'function'.padEnd(18)}${'zip KiB'.padStart(8)}${'unzipped'.padStart(10)}${'load ms'.padStart(9)}${'call ms'.padStart(9)}${'init ms'.padStart(9)}${'best'.padStart(6)}${'CPU ms'.padStart(8)}${'× bare'.padStart(8)}${'× SDK'.padStart(7)}${'RSS MiB'.padStart(9)}  targets`);
   for (const m of measured) {
-    const zip = m.zipBytes === undefined ? Number.NaN : kib(m.zipBytes);
-    const isFunction = m.zipBytes !== undefined;
-    const marks = isFunction ? `${zip <= TARGET_ZIP_KIB ? 'zip ✓' : 'zip ✗'} ${m.cold.initMs <= TARGET_INIT_MS ? 'init ✓' : 'init ✗'}` : '';
+    const zip = kib(m.zipBytes);
+    const marks = m.isFunction ? `${zip <= TARGET_ZIP_KIB ? 'zip ✓' : 'zip ✗'} ${m.cold.initMs <= TARGET_INIT_MS ? 'init ✓' : 'init ✗'}` : '';
     console.log(
       `${m.name.padEnd(18)}${fixed(zip, 8)}${fixed(kib(m.codeBytes), 10)}${fixed(m.cold.loadMs, 9)}${fixed(m.cold.callMs, 9)}${fixed(m.cold.initMs, 9)}${fixed(m.cold.bestInitMs, 6)}${fixed(m.cold.cpuMs, 8)}` +
         `${fixed(m.cold.initMs / bare, 7, 1)}×${fixed(m.cold.initMs / floor, 6, 1)}×${fixed(m.cold.rssMiB, 9)}  ${marks}`,
@@ -113,11 +117,13 @@ function printTable(measured: readonly Measured[]): void {
     console.log(`  ${m.name}: ${m.what} → ${m.cold.outcome}; ${calls}`);
   }
   console.log('');
-  console.log('What is in each bundle (KiB of minified output; esbuild metafile):');
+  console.log('What is in each bundle (KiB of minified output; esbuild metafile). A client with far more commands than the');
+  console.log('function sends came in whole: a require() or dynamic import() of code that uses it (see src/constructs/support/lambda-bundle.ts):');
   for (const m of measured) {
     if (!m.contents) continue;
     const top = m.contents.byPackage.slice(0, 6).map(([name, bytes]) => `${name} ${kib(bytes).toFixed(0)}`).join(', ');
-    console.log(`  ${m.name}: clients [${m.contents.clients.join(', ')}]; SDK ${kib(m.contents.sdkBytes).toFixed(0)}, Powertools ${kib(m.contents.powertoolsBytes).toFixed(0)}`);
+    const commands = m.contents.clients.map((client) => `${client} ${m.contents!.commands.get(client) ?? 0}`).join(', ');
+    console.log(`  ${m.name}: commands per client [${commands}]; SDK ${kib(m.contents.sdkBytes).toFixed(0)}, Powertools ${kib(m.contents.powertoolsBytes).toFixed(0)}`);
     console.log(`    largest: ${top}`);
   }
 }

@@ -208,6 +208,22 @@ describe('every problem is reported with its field path', () => {
     ]);
   });
 
+  it('refuses a query game id the watchdog cannot ask, with the close id and the probe that fits', () => {
+    const probe = (game: string) => problems(VALID.replace('ports:', `watchdog: { probe: { type: query, game: ${game} } }\n    ports:`));
+    expect(probe('minecraftbee')).toEqual([
+      expect.stringMatching(/^games\.mc\.watchdog\.probe\.game: .*"minecraftbee" is none of them; did you mean "minecraftbe"\? For any other game use probe: \{ type: connections \}/),
+    ]);
+    // A real gamedig id of a protocol the watchdog does not speak: no typo to suggest, the connections probe instead.
+    expect(probe('palworld')).toEqual([expect.stringMatching(/"palworld" is none of them(?!; did you mean).* type: connections/)]);
+  });
+
+  it('accepts gamedig ids old and new of the games the watchdog can ask', () => {
+    for (const game of ['minecraft', 'mbe', 'minecraftbe', 'valheim', 'cs2', 'rust']) {
+      const text = VALID.replace('ports:', `watchdog: { probe: { type: query, game: ${game} } }\n    ports:`);
+      expect(() => parseConfigText(text, 'test.yaml', {})).not.toThrow();
+    }
+  });
+
   it('suggests keys inside the chosen probe type', () => {
     expect(problems(VALID.replace('ports:', 'watchdog: { probe: { type: traffic, bytesPerMinut: 5 } }\n    ports:'))).toEqual([
       'games.mc.watchdog.probe.bytesPerMinut: unknown key; did you mean "bytesPerMinute"?',

@@ -7,6 +7,15 @@
 import { z } from 'zod';
 import { INSTANCE_TYPES, memoryForGameMiB } from './instance-types';
 import { isMinecraftJava } from './minecraft-java';
+import { OLD_GAME_IDS, QUERY_GAMES, queryProtocolOf } from '../runtime/query-games';
+import { suggest } from './known-keys';
+
+/** Why a query game id is refused, with the close id it may be a typo of, and the probe that fits any game. */
+function unknownQueryGame(id: string): string {
+  const close = suggest(id, [...QUERY_GAMES.keys(), ...Object.keys(OLD_GAME_IDS)]);
+  return `the query probe speaks Minecraft (Java, Bedrock) and Steam A2S games, and "${id}" is none of them` +
+    (close ? `; did you mean "${close}"?` : '') + ' For any other game use probe: { type: connections }, which counts players on the host';
+}
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -49,7 +58,8 @@ const probeSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('query'),
     game: z.string().regex(/^[a-z0-9_-]+$/, { error: 'expected a gamedig game id such as "minecraft" or "valheim"' })
-      .default('minecraft').describe('gamedig game id. Default minecraft (Java server-list ping).'),
+      .refine((id) => queryProtocolOf(id) !== undefined, { error: (issue) => unknownQueryGame(String(issue.input)) })
+      .default('minecraft').describe('gamedig game id of a Minecraft (Java or Bedrock) or Steam (A2S) game. Default minecraft (Java server-list ping).'),
     port: port.optional().describe('Query port. Default: the first game port (Steam games such as Valheim answer on the game port + 1).'),
   }),
   z.strictObject({ type: z.literal('connections') }),

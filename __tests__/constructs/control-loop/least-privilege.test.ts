@@ -126,6 +126,11 @@ describe('write actions name the exact resources of their game', () => {
     expect(resourcesFor(watchdog, 'ssm:PutParameter')).toEqual([parameterArn(game)]);
     expect(resourcesFor(watchdog, 'events:DisableRule')).toEqual([ruleArn(`gm-${game}-watchdog-schedule`)]);
     expect(resourcesFor(watchdog, 'lambda:InvokeFunction')).toEqual([failsafeArn(game)]);
+    // It reads the game's own records, nothing else of the zone's.
+    const zone = resources(synth.json, 'aws_route53_zone')[0]!;
+    expect(resourcesFor(watchdog, 'route53:ListResourceRecordSets')).toEqual([
+      expect.stringMatching(new RegExp(`:route53:::hostedzone/\\$\\{aws_route53_zone\\.${zone.name}\\.zone_id\\}$`)),
+    ]);
     const failsafe = statementsOfFunction(functionName('gm', 'failsafe', game));
     expect(resourcesFor(failsafe, 'ssm:GetParameter')).toEqual([parameterArn(game)]);
     expect(resourcesFor(failsafe, 'events:DescribeRule')).toEqual([ruleArn(`gm-${game}-watchdog-schedule`)]);
@@ -177,7 +182,7 @@ describe('write actions name the exact resources of their game', () => {
     });
   });
 
-  it.each(GAMES)('%s: ECS reads, drains and stops only in its own cluster', (game) => {
+  it.each(GAMES)('%s: ECS reads and drains only in its own cluster', (game) => {
     const cluster = byName(synth.json, 'aws_ecs_cluster', `gm-${game}`);
     const clusterArn = `\${aws_ecs_cluster.${cluster.name}.arn}`;
     const tasks = `\${replace(aws_ecs_cluster.${cluster.name}.arn, ":cluster/", ":task/")}/*`;
@@ -188,7 +193,6 @@ describe('write actions name the exact resources of their game', () => {
       expect(resourcesFor(statements, 'ecs:DescribeTasks')).toEqual([tasks]);
     }
     const hook = statementsOfFunction(functionName('gm', 'instance-hook', game));
-    expect(resourcesFor(hook, 'ecs:StopTask')).toEqual([tasks]);
     expect(resourcesFor(hook, 'ecs:ListContainerInstances')).toEqual([clusterArn]);
     expect(resourcesFor(hook, 'ecs:UpdateContainerInstancesState')).toEqual([`\${replace(aws_ecs_cluster.${cluster.name}.arn, ":cluster/", ":container-instance/")}/*`]);
   });

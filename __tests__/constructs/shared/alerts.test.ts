@@ -11,9 +11,20 @@ describe('alerts', () => {
     const synth = synthDocument(configDocument({ mc: minecraft() }, { alerts: { emails } }));
     expect(synth.main.text).toHaveResourceWithProperties(SnsTopic, { name: 'gm-alerts' });
     const topic = only(synth.main.json, 'aws_sns_topic', (b) => b.name === 'gm-alerts');
-    const subscriptions = resources(synth.main.json, 'aws_sns_topic_subscription').filter((s) => s.body.protocol === 'email');
+    const subscriptions = resources(synth.main.json, 'aws_sns_topic_subscription')
+      .filter((s) => s.body.protocol === 'email' && s.body.topic_arn === ref('aws_sns_topic', topic, 'arn'));
     expect(subscriptions.map((s) => s.body.endpoint).sort()).toEqual([...emails].sort());
-    for (const s of subscriptions) expect(s.body.topic_arn).toBe(ref('aws_sns_topic', topic, 'arn'));
+  });
+
+  it('subscribes the same addresses to the waker\'s failures (a topic in us-east-1, beside the waker)', () => {
+    const emails = ['admin@example.com', 'friend@example.org'];
+    const synth = synthDocument(configDocument({ mc: minecraft() }, { alerts: { emails } }));
+    const failures = only(synth.main.json, 'aws_sns_topic', (b) => b.name === 'gm-waker-failures');
+    expect(failures.body.provider).toBe('aws.us_east_1');
+    const subscriptions = resources(synth.main.json, 'aws_sns_topic_subscription')
+      .filter((s) => s.body.protocol === 'email' && s.body.topic_arn === ref('aws_sns_topic', failures, 'arn'));
+    expect(subscriptions.map((s) => s.body.endpoint).sort()).toEqual([...emails].sort());
+    for (const s of subscriptions) expect(s.body.provider).toBe('aws.us_east_1');
   });
 
   it('creates the topic without any subscription when no address is given', () => {
@@ -25,7 +36,7 @@ describe('alerts', () => {
   it('keeps a subscription\'s Terraform name when the list is reordered (no resubscribe e-mails)', () => {
     const names = (emails: string[]) => {
       const synth = synthDocument(configDocument({ mc: minecraft() }, { alerts: { emails } }));
-      return Object.fromEntries(resources(synth.main.json, 'aws_sns_topic_subscription').map((s) => [String(s.body.endpoint), s.name]));
+      return Object.fromEntries(resources(synth.main.json, 'aws_sns_topic_subscription').map((s) => [`${String(s.body.topic_arn)} ${String(s.body.endpoint)}`, s.name]));
     };
     expect(names(['a@example.com', 'b@example.com'])).toEqual(names(['b@example.com', 'a@example.com']));
   });
@@ -34,6 +45,7 @@ describe('alerts', () => {
   // (`email-a-b-example-com`), and synth stopped with "There is already a Construct with name".
   it('subscribes two addresses that differ only in punctuation (a.b@ and a-b@)', () => {
     const synth = synthDocument(configDocument({ mc: minecraft() }, { alerts: { emails: ['a.b@example.com', 'a-b@example.com'] } }));
-    expect(resources(synth.main.json, 'aws_sns_topic_subscription')).toHaveLength(2);
+    // Each on the alerts topic and on the waker's failures.
+    expect(resources(synth.main.json, 'aws_sns_topic_subscription')).toHaveLength(4);
   });
 });

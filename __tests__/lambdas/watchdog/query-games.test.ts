@@ -4,7 +4,7 @@
  * moves a game fails here, not in a player's evening.
  */
 import { games } from 'gamedig';
-import { OLD_GAME_IDS, QUERY_GAMES, queryProtocolOf } from '../../../src/lambdas/watchdog/probes/query-games';
+import { OLD_GAME_IDS, QUERY_GAMES, queryProtocolOf } from '../../../src/runtime/query-games';
 
 const SPOKEN = new Set(['minecraft', 'valve']);
 

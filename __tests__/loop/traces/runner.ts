@@ -98,6 +98,8 @@ export interface RunOptions {
   readonly eventDelayMs?: (event: EmittedEvent) => number;
   /** Every query-log batch reaches two waker invocations at once (two deliveries, two edge locations). */
   readonly concurrentWakers?: boolean;
+  /** Things done to AWS at given minutes of the trace (garble a parameter, arm a fault). */
+  readonly during?: readonly { readonly minute: number; readonly run: (aws: FakeAws) => void }[];
 }
 
 export async function runTrace(trace: Trace, options: RunOptions = {}): Promise<TraceResult> {
@@ -159,7 +161,7 @@ class TracePlay {
     aws.playersOn = (_game, instanceId) => (this.playableInstance() === instanceId ? this.demand(this.aws.world.time()) : 0);
     aws.world.observe((entry, at) => {
       this.sample(at);
-      if (entry.endsWith('desired 1 -> 0')) this.onStopDecided(at);
+      if (entry === `asg ${lg.game.asgName} desired 1 -> 0`) this.onStopDecided(at);
     });
   }
 
@@ -248,6 +250,7 @@ class TracePlay {
 
   private scheduleTrace(): void {
     const { trace } = this;
+    for (const { minute, run } of this.options.during ?? []) this.schedule(this.at(minute), `test action at minute ${minute}`, () => run(this.aws));
     // Demand changes are sampled at their minute; the watchdog runs after them at the same moment.
     for (const [minute] of trace.players) this.schedule(this.at(minute), `players ${demandAt(trace, minute)}`, () => this.sample(this.at(minute)));
     for (let m = 1; m <= trace.minutes; m++) this.schedule(this.at(m), `watchdog minute ${m}`, () => this.watchdogTick());

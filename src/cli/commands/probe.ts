@@ -2,7 +2,7 @@
  * `gm probe`: asks a game server for its player count the way the watchdog's
  * `query` probe does, and prints one JSON line a script can read.
  */
-import { queryProtocolOf } from '../../lambdas/watchdog/probes/query-games';
+import { queryProtocolOf } from '../../runtime/query-games';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from '../command';
 import type { CliIo } from '../io';
 import { parseInteger, parseOptions } from '../parse-options';

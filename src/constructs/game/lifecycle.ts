@@ -76,7 +76,7 @@ export class GameLifecycle extends Construct {
         { Sid: 'FindHost', Effect: 'Allow', Action: 'ecs:ListContainerInstances', Resource: cluster.arn },
         { Sid: 'DrainHost', Effect: 'Allow', Action: 'ecs:UpdateContainerInstancesState', Resource: clusterChild('container-instance') },
         { Sid: 'ListTasks', Effect: 'Allow', Action: 'ecs:ListTasks', Resource: '*', Condition: { ArnEquals: { 'ecs:cluster': cluster.arn } } },
-        { Sid: 'ReadAndStopTasks', Effect: 'Allow', Action: ['ecs:DescribeTasks', 'ecs:StopTask'], Resource: clusterChild('task') },
+        { Sid: 'ReadTasks', Effect: 'Allow', Action: 'ecs:DescribeTasks', Resource: clusterChild('task') },
         {
           Sid: 'MoveOwnRecords',
           Effect: 'Allow',

@@ -97,7 +97,9 @@ export class GameWatchdog extends Construct {
       memoryMiB: 256,
       environment: gameFunctionEnvironment('watchdog', game, topicArn),
       statements: [
-        { Sid: 'FindInstance', Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances'], Resource: '*' },
+        { Sid: 'FindInstance', Effect: 'Allow', Action: 'autoscaling:DescribeAutoScalingGroups', Resource: '*' },
+        // The address players reach: the game's records, which the instance hook points at the instance.
+        { Sid: 'ReadOwnRecords', Effect: 'Allow', Action: 'route53:ListResourceRecordSets', Resource: `arn:${partition}:route53:::hostedzone/${game.hostedZoneId}` },
         { Sid: 'StopGame', Effect: 'Allow', Action: 'autoscaling:SetDesiredCapacity', Resource: group.arn },
         { Sid: 'SeeGameContainer', Effect: 'Allow', Action: 'ecs:DescribeServices', Resource: service.id },
         { Sid: 'KeepState', Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:PutParameter'], Resource: this.stateParameter.arn },

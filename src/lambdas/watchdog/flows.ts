@@ -8,6 +8,7 @@ import type { GameView } from '../../runtime/game';
 import { parseWatchdogState, type WatchdogState } from '../../runtime/watchdog-state';
 import type { Session } from '../../runtime/session';
 import { describeGroup, setDesiredCapacity } from '../shared/auto-scaling';
+import { publishNotice } from '../shared/notices';
 import { readParameter, writeParameter } from '../shared/parameters';
 import type { Clock } from '../shared/poll';
 import { readSession } from '../shared/session';
@@ -205,9 +206,6 @@ async function publishAll(ctx: WatchdogContext, decision: { readonly state: Watc
     config: game,
     commands: operatorCommands(game, ctx.region),
   });
-  if (notices.length === 0) return;
-  // Loaded when there is something to say: most runs publish nothing.
-  const { publishNotice } = await import('../shared/notices');
   for (const notice of notices) {
     try {
       await step('publish notice', () => publishNotice(ctx.topicArn, notice));

@@ -17,7 +17,6 @@ export const EXPECTED_CALLS: Readonly<Record<string, Readonly<Record<string, str
   },
   watchdog: {
     DescribeAutoScalingGroupsCommand: 'autoscaling:DescribeAutoScalingGroups',
-    DescribeInstancesCommand: 'ec2:DescribeInstances',
     SetDesiredCapacityCommand: 'autoscaling:SetDesiredCapacity',
     GetParameterCommand: 'ssm:GetParameter',
     PutParameterCommand: 'ssm:PutParameter',
@@ -26,6 +25,7 @@ export const EXPECTED_CALLS: Readonly<Record<string, Readonly<Record<string, str
     GetMetricDataCommand: 'cloudwatch:GetMetricData',
     DescribeServicesCommand: 'ecs:DescribeServices',
     DisableRuleCommand: 'events:DisableRule',
+    ListResourceRecordSetsCommand: 'route53:ListResourceRecordSets',
     PublishCommand: 'sns:Publish',
   },
   failsafe: {
@@ -54,7 +54,6 @@ export const EXPECTED_CALLS: Readonly<Record<string, Readonly<Record<string, str
     UpdateContainerInstancesStateCommand: 'ecs:UpdateContainerInstancesState',
     ListTasksCommand: 'ecs:ListTasks',
     DescribeTasksCommand: 'ecs:DescribeTasks',
-    StopTaskCommand: 'ecs:StopTask',
     ChangeResourceRecordSetsCommand: 'route53:ChangeResourceRecordSets',
     PublishCommand: 'sns:Publish',
   },

@@ -4,7 +4,7 @@
  * query-games.ts for the game ids). Used by the watchdog and by `gm probe`.
  */
 import { probeFailure, type ProbeResult } from './probe-result';
-import { queryProtocolOf, QUERY_GAMES, type QueryProtocol } from './query-games';
+import { queryProtocolOf, QUERY_GAMES, type QueryProtocol } from '../../../runtime/query-games';
 
 export interface QueryTarget {
   /** gamedig game id, e.g. "minecraft" or "valheim". */

@@ -6,6 +6,7 @@ import type { ProbeHost } from '../decide';
 import { probeByConnections } from './connections';
 import type { ProbeResult } from './probe-result';
 import { probeByQuery } from './query';
+import { probeByTraffic } from './traffic';
 
 /** Upper bound for one game query; a game that needs longer is as good as unreachable this time. */
 export const QUERY_TIMEOUT_MS = 5_000;
@@ -26,10 +27,7 @@ export async function runProbe(game: ProbeGame, instanceId: string, host: () => 
     }
     case 'connections':
       return probeByConnections({ instanceId, documentName: game.connectionsDocumentName, ports: game.ports }, clock, deadlineMs);
-    case 'traffic': {
-      // Loaded only by traffic games: nothing else reads CloudWatch.
-      const { probeByTraffic } = await import('./traffic');
+    case 'traffic':
       return probeByTraffic({ instanceId, bytesPerMinute: probe.bytesPerMinute }, new Date(clock.now()));
-    }
   }
 }

@@ -92,7 +92,8 @@ export class GameWatchdog extends Construct {
       entry: 'watchdog',
       functionName: resourceName(props.prefix, game.id, 'watchdog'),
       description: `Counts the players of ${game.fqdn} and stops it when idle`,
-      timeoutSeconds: 50,
+      // A booting game is probed every 5 s for up to 45 s of the run (plus one probe and the saves).
+      timeoutSeconds: 70,
       memoryMiB: 256,
       environment: gameFunctionEnvironment('watchdog', game, topicArn),
       statements: [

@@ -102,13 +102,12 @@ export class BundledFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
+    // Lambda's and IAM's limits are checked before bundling: a function that could not be deployed costs no build.
     const environment = { POWERTOOLS_SERVICE_NAME: props.entry, ...props.environment };
     const bytes = environmentBytes(environment);
     if (bytes > LAMBDA_ENV_LIMIT_BYTES) {
       throw new Error(`function ${props.functionName} needs ${bytes} bytes of environment, past Lambda's limit of ${LAMBDA_ENV_LIMIT_BYTES} bytes`);
     }
-    const bundle = bundleLambda(props.entry, props.extraFiles);
-    const asset = sharedAsset(this, props.entry, bundle);
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       provider: props.provider,
       name: `/aws/lambda/${props.functionName}`,
@@ -133,6 +132,8 @@ export class BundledFunction extends Construct {
           `${ROLE_INLINE_POLICY_LIMIT_CHARS} characters of inline policy per role; grant by name pattern instead of listing resources`,
       );
     }
+    const bundle = bundleLambda(props.entry, props.extraFiles);
+    const asset = sharedAsset(this, props.entry, bundle);
     const policy = new IamRolePolicy(this, 'policy', {
       provider: props.provider,
       name: 'least-privilege',

@@ -1,11 +1,11 @@
 /**
  * The AWS calls only the watchdog makes (the group, parameters, session and
  * notices go through src/lambdas/shared): whether the game's container runs,
- * the game's published address, and turning its own schedule off.
+ * the game's published address, and turning its own schedule off. Route53
+ * (query games only) and EventBridge (once per stop) are loaded when first
+ * called, so most runs never load them.
  */
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
-import { DisableRuleCommand } from '@aws-sdk/client-eventbridge';
-import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { ecs, eventBridge, route53 } from '../shared/clients';
 import { serviceMissingError } from './messages';
 
@@ -33,6 +33,7 @@ export interface GameRecords {
  * launch, so this is also the address players reach.
  */
 export async function readGameRecords(hostedZoneId: string, fqdn: string): Promise<GameRecords> {
+  const { ListResourceRecordSetsCommand } = await import('@aws-sdk/client-route-53');
   const name = `${fqdn.replace(/\.$/, '').toLowerCase()}.`;
   const out = await route53().send(new ListResourceRecordSetsCommand({ HostedZoneId: hostedZoneId, StartRecordName: name, StartRecordType: 'A', MaxItems: 2 }));
   const value = (type: string) => out.ResourceRecordSets?.find((r) => r.Name?.toLowerCase() === name && r.Type === type)?.ResourceRecords?.[0]?.Value;
@@ -43,5 +44,6 @@ export async function readGameRecords(hostedZoneId: string, fqdn: string): Promi
 
 /** Turns the watchdog's own schedule off (the instance hook turns it on at the next launch). */
 export async function disableSchedule(ruleName: string): Promise<void> {
+  const { DisableRuleCommand } = await import('@aws-sdk/client-eventbridge');
   await eventBridge().send(new DisableRuleCommand({ Name: ruleName }));
 }

@@ -1,5 +1,4 @@
 /**
-import * as notices from '../shared/notices';
  * One watchdog run for one game: find the instance, load the state and the
  * session, check that the game's container runs, probe (again every few
  * seconds while a booting game has not answered), decide, act, save. The
@@ -208,7 +207,7 @@ async function publishAll(ctx: WatchdogContext, decision: { readonly state: Watc
   });
   if (notices.length === 0) return;
   // Loaded when there is something to say: most runs publish nothing.
-  const { publishNotice } = notices;
+  const { publishNotice } = await import('../shared/notices');
   for (const notice of notices) {
     try {
       await step('publish notice', () => publishNotice(ctx.topicArn, notice));

@@ -1,6 +1,4 @@
 /**
-import * as mc from './protocols/minecraft';
-import * as valve from './protocols/valve';
  * The `query` probe: asks the game itself how many players are online, in
  * the game's own query (Minecraft Java/Bedrock status, Steam A2S_INFO; see
  * query-games.ts for the game ids). Used by the watchdog and by `gm probe`.
@@ -29,8 +27,8 @@ type Query = (host: string, port: number, timeoutMs: number) => Promise<number>;
  * whose game uses another probe never evaluates any of it.
  */
 const PROTOCOLS: Record<QueryProtocol, () => Promise<Query>> = {
-  minecraft: async () => mc.queryMinecraft,
-  valve: async () => valve.queryValve,
+  minecraft: async () => (await import('./protocols/minecraft')).queryMinecraft,
+  valve: async () => (await import('./protocols/valve')).queryValve,
 };
 
 export class UnknownQueryGameError extends Error {

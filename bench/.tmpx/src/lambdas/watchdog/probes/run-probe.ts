@@ -1,5 +1,4 @@
 /** Runs the probe the game is configured with, once, against its instance. */
-import * as traffic from './traffic';
 import type { GameView } from '../../../runtime/game';
 import type { Clock } from '../../shared/poll';
 import { step } from '../../shared/steps';
@@ -29,7 +28,7 @@ export async function runProbe(game: ProbeGame, instanceId: string, host: () => 
       return probeByConnections({ instanceId, documentName: game.connectionsDocumentName, ports: game.ports }, clock, deadlineMs);
     case 'traffic': {
       // Loaded only by traffic games: nothing else reads CloudWatch.
-      const { probeByTraffic } = traffic;
+      const { probeByTraffic } = await import('./traffic');
       return probeByTraffic({ instanceId, bytesPerMinute: probe.bytesPerMinute }, new Date(clock.now()));
     }
   }

@@ -1,0 +1,172 @@
+/**
+ * Faults across the functions, played through the whole loop: AWS events
+ * delivered twice, late or out of order, two waker invocations for one
+ * batch, state garbled or lost mid-session, and a sweep that makes each AWS
+ * call of a short session fail in turn (throttling; a time-out after the
+ * request took effect). After each, the invariants of the traces must hold:
+ * no lost stop or wake, no double start, one host per world, every stop
+ * saved, nobody cut off while playing, nothing left half-done.
+ *
+ * The sweep fails every 4th call by default; GM_LOOP_SWEEP=full fails every one.
+ */
+import './powertools-env';
+import type { FaultKind } from './fake-aws';
+import { runTrace, type RunOptions, type TraceResult } from './traces/runner';
+import { loadTraces, parseTrace, type Trace } from './traces/trace';
+
+const traces = loadTraces();
+const byName = (name: string): Trace => {
+  const found = traces.find((t) => t.name === name);
+  if (!found) throw new Error(`no trace ${name}`);
+  return found;
+};
+
+/** A short session with everything in it: a start, play, an idle stop, a wake during the stop, a second session. */
+const SHORT = parseTrace(
+  {
+    name: 'short',
+    about: 'A short session for fault sweeps.',
+    start: '2025-06-09T10:00:00.000Z',
+    minutes: 40,
+    game: { idleMinutes: 2, startupMinutes: 5 },
+    timing: { bootSeconds: 20, agentSeconds: 5, taskStartSeconds: 20, taskStopSeconds: 10 },
+    lookups: [
+      { minute: 0, type: 'SRV', who: 'player' },
+      { afterStop: 1, seconds: 3, type: 'SRV', who: 'player' },
+      { minute: 16, type: 'SRV', who: 'player' },
+    ],
+    players: [[0, 1], [4, 0], [16, 1], [20, 0]],
+  },
+  'short (inline)',
+);
+
+function clean(result: TraceResult): void {
+  expect(result.violations).toEqual([]);
+  expect(result.stops).toBe(result.starts);
+}
+
+describe('AWS events delivered at least once, late, or out of order', () => {
+  it.each(traces.map((t) => [t.name] as const))('%s: every event delivered twice (20 s apart) changes nothing', async (name) => {
+    const once = await runTrace(byName(name));
+    const twice = await runTrace(byName(name), { duplicateEventsAfterMs: 20_000 });
+    clean(twice);
+    expect(twice.errors).toEqual([]);
+    // The same sessions, the same notices: a repeated event is not announced again.
+    expect({ starts: twice.starts, stops: twice.stops, notices: twice.notices }).toEqual({ starts: once.starts, stops: once.stops, notices: once.notices });
+  });
+
+  it.each(['evening', 'comeback', 'spot-interruption', 'no-spot-capacity'])('%s: an event delivered again ten minutes later (after the next one) changes nothing', async (name) => {
+    const once = await runTrace(byName(name));
+    const late = await runTrace(byName(name), { duplicateEventsAfterMs: 600_000 });
+    clean(late);
+    expect(late.notices).toEqual(once.notices);
+  });
+
+  it.each(['evening', 'comeback', 'spot-interruption', 'warm-pool'])('%s: launch events 90 s late (the game starts late, nothing breaks)', async (name) => {
+    const result = await runTrace(byName(name), { eventDelayMs: (e) => (e['detail-type'] === 'EC2 Instance-launch Lifecycle Action' ? 90_000 : 1000) });
+    clean(result);
+    expect(result.longestWaitSeconds).toBeLessThan(300);
+  });
+
+  it('spot-interruption: the warning arriving after the reclaim (the terminate hook saves nothing, the replacement serves)', async () => {
+    const result = await runTrace(byName('spot-interruption'), { eventDelayMs: (e) => (e.source === 'aws.ec2' ? 150_000 : 1000) });
+    // The game died with its host, unsaved: the warning came too late to drain it. That is the reclaim's doing, and it is recorded.
+    expect(result.violations).toEqual([expect.stringMatching(/died with its host \(terminated\) without a stop: the world was not saved/)]);
+    expect(result).toMatchObject({ starts: 1, stops: 1, instances: 2 });
+  });
+
+  // Known race (see the report): while the terminate event is late, the stopping game stays joinable; a player joining then is cut off by the drain.
+  it.failing('comeback: a terminate event 200 s late lets nobody join the stopping game', async () => {
+    const result = await runTrace(byName('comeback'), { eventDelayMs: (e) => (e['detail-type'] === 'EC2 Instance-terminate Lifecycle Action' ? 200_000 : 1000) });
+    clean(result);
+  });
+});
+
+describe('two waker invocations for every batch (two deliveries at once)', () => {
+  it.each(['evening', 'comeback', 'scanners', 'no-spot-capacity'])('%s: one start and one "starting" notice per session', async (name) => {
+    const once = await runTrace(byName(name));
+    const result = await runTrace(byName(name), { concurrentWakers: true });
+    clean(result);
+    expect(result.errors).toEqual([]);
+    expect(result.starts).toBe(once.starts);
+    expect(result.notices.filter((n) => n.startsWith('starting')).length).toBe(once.notices.filter((n) => n.startsWith('starting')).length);
+  });
+});
+
+describe('state garbled or lost mid-session', () => {
+  const evening = byName('evening');
+  const cases: [string, RunOptions['during']][] = [
+    ['the watchdog state is garbled while two play', [{ minute: 40, run: (aws) => aws.ssm.parameters.set('/gm/mc/watchdog-state', { value: '{"instanceId":', version: 99 }) }]],
+    ['the watchdog state is deleted while two play', [{ minute: 40, run: (aws) => aws.ssm.parameters.delete('/gm/mc/watchdog-state') }]],
+    ['the session is garbled while two play', [{ minute: 40, run: (aws) => aws.ssm.parameters.set('/gm/mc/session', { value: 'not json', version: 99 }) }]],
+    ['the session is deleted while two play', [{ minute: 40, run: (aws) => aws.ssm.parameters.delete('/gm/mc/session') }]],
+    ['the watchdog state is garbled during the idle wait', [{ minute: 114, run: (aws) => aws.ssm.parameters.set('/gm/mc/watchdog-state', { value: '[]', version: 99 }) }]],
+  ];
+  it.each(cases)('%s: nobody is cut off, the idle stop still comes in time, nothing is left behind', async (_what, during) => {
+    const result = await runTrace(evening, { during });
+    clean(result);
+    expect(result.starts).toBe(2);
+  });
+
+  it('the watchdog fails for three minutes in a row (Auto Scaling throttled) while the players leave: the stop is only late by those minutes', async () => {
+    const result = await runTrace(evening, {
+      during: [{ minute: 111, run: (aws) => aws.faults.inject({ command: 'DescribeAutoScalingGroups', kind: 'throttle', times: 3 }) }],
+    });
+    clean(result);
+    expect(result.errors.length).toBeGreaterThan(0);
+  });
+});
+
+/** Runs SHORT once per call index, with that call failing; returns the runs that broke an invariant. */
+async function sweep(kind: FaultKind, applied: boolean, known: (fired: string) => boolean): Promise<{ broken: string[]; known: string[]; runs: number }> {
+  let calls = 0;
+  const baseline = await runTrace(SHORT, { inspect: (aws) => (calls = aws.calls.length) });
+  clean(baseline);
+  const every = process.env.GM_LOOP_SWEEP === 'full' ? 1 : 4;
+  const broken: string[] = [];
+  const knownBroken: string[] = [];
+  let runs = 0;
+  for (let n = 1; n <= calls; n += every) {
+    let fired = '';
+    let input = '';
+    const result = await runTrace(SHORT, {
+      setup: (aws) => aws.faults.failCall(n, kind, applied),
+      inspect: (aws) => {
+        fired = aws.faults.fired.join('; ');
+        input = JSON.stringify(aws.calls[n - 1]?.input ?? {});
+      },
+    });
+    runs++;
+    if (result.violations.length === 0) continue;
+    const line = `call ${fired} ${input.slice(0, 120)}: ${result.violations.join(' | ')}`;
+    (known(`${fired} ${input}`) ? knownBroken : broken).push(line);
+  }
+  return { broken, known: knownBroken, runs };
+}
+
+/** The session claim (PutParameter of the session, Overwrite false) timing out after SSM created it. See the report. */
+const lostClaim = (fired: string) => /ssm PutParameter TimeoutError \(applied\)/.test(fired) && /"Name":"\/gm\/mc\/session"/.test(fired) && /"Overwrite":false/.test(fired);
+
+describe('each AWS call of a short session failing in turn', () => {
+  it('throttled (after the SDK gave up): every invariant holds', async () => {
+    const { broken, runs } = await sweep('throttle', false, () => false);
+    expect(runs).toBeGreaterThan(20);
+    expect(broken).toEqual([]);
+  });
+
+  it('timed out before reaching AWS: every invariant holds', async () => {
+    const { broken } = await sweep('timeout', false, () => false);
+    expect(broken).toEqual([]);
+  });
+
+  it('timed out after AWS applied it: every invariant holds, except the known lost session claim', async () => {
+    const { broken } = await sweep('timeout', true, lostClaim);
+    expect(broken).toEqual([]);
+  });
+
+  // Known bug (see the report): a claim whose PutParameter timed out after SSM created it is taken for another start in progress.
+  it.failing('a session claim that timed out after SSM created it still starts the game', async () => {
+    const result = await runTrace(SHORT, { setup: (aws) => aws.faults.inject({ command: 'PutParameter', kind: 'timeout', applied: true, when: (i) => i.Name === '/gm/mc/session' && i.Overwrite === false }) });
+    clean(result);
+  });
+});
