@@ -109,7 +109,8 @@ function printTable(measured: readonly Measured[]): void {
         `${fixed(m.cold.initMs / bare, 7, 1)}×${fixed(m.cold.initMs / floor, 6, 1)}×${fixed(m.cold.rssMiB, 9)}  ${marks}`,
     );
   }
-  console.log('  (× bare: cold init ÷ the bare handler\'s; × SDK: ÷ the bare handler making one SSM call — the floor for a function that calls AWS)');
+  console.log('  init: median of load + call; best: the fastest run; CPU: user + system time of load + call (a busy machine moves it less);');
+  console.log('  × bare: init ÷ the bare handler\'s; × SDK: init ÷ the bare handler making one SSM call — the floor for a function that calls AWS.');
   console.log('');
   console.log('First calls (event → how the call ended; AWS calls made):');
   for (const m of measured) {

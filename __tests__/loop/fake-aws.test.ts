@@ -186,7 +186,11 @@ describe('Auto Scaling and EC2', () => {
     await desired(VH, 0);
     const [back] = aws.takeLifecycleEvents();
     expect(back).toMatchObject({ 'detail-type': 'EC2 Instance-terminate Lifecycle Action', detail: { Origin: 'AutoScalingGroup', Destination: 'WarmPool' } });
-    expect(aws.instanceStates('vh')).toEqual({ [id]: 'Warmed:Pending:Wait' });
+    // On its way back it is a warm-pool instance: the group no longer lists it.
+    expect(aws.instanceStates('vh')).toEqual({});
+    expect(aws.warmPoolStates('vh')).toEqual({ [id]: 'Warmed:Pending:Wait' });
+    const listed = await autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['gm-vh'] }));
+    expect(listed.AutoScalingGroups?.[0]?.Instances).toEqual([]);
     await complete(back as EmittedEvent);
     expect(aws.warmPoolStates('vh')).toEqual({ [id]: 'Warmed:Stopped' });
     await desired(VH, 1);

@@ -44,6 +44,29 @@ export function expectControlLoop(plan: PlanSummary, config: Config): void {
   expect(plan.byType.aws_ssm_parameter).toBe(games);
 }
 
+/** Synthesizes every stack of `config` into a fresh folder, as `cdktf synth` does; returns the stacks folder. */
+export function synthStacks(config: Config): string {
+  const out = mkdtempSync(join(tmpdir(), 'gm-plan-'));
+  buildApp(config, out).app.synth();
+  return join(out, 'stacks');
+}
+
+/** Runs `terraform init`, `validate` and `plan` on one synthesized stack and checks the plan creates exactly what it declares. */
+export function expectStackPlans(stacksDir: string, stack: string, config: Config): void {
+  const prepared = prepareStack({ stacksDir, stack, region: config.region });
+  expect(prepared.run(['validate', '-no-color'])).toContain('Success! The configuration is valid.');
+  const plan = planStack(prepared);
+  expect(plan.creates).toBe(declaredResources(prepared.json));
+  expect(plan.creates).toBeGreaterThan(0);
+  if (stack === 'gamemanagement') expectControlLoop(plan, config);
+  if (stack === 'gamemanagement-worlds') {
+    expect(plan.byType.aws_efs_file_system ?? 0).toBe(config.games.filter((g) => !g.existingFileSystemId).length);
+  }
+  if (stack === 'bootstrap') {
+    expect(plan.byType.aws_s3_bucket).toBe(1);
+  }
+}
+
 /**
  * Synthesizes `loadConfiguration()` once (in `beforeAll`) and plans each of
  * `stacks`. `label` names the describe block.
@@ -54,24 +77,11 @@ export function describeConfigPlans(label: string, loadConfiguration: () => Conf
     let stacksDir: string;
     beforeAll(() => {
       config = loadConfiguration();
-      const out = mkdtempSync(join(tmpdir(), 'gm-plan-'));
-      buildApp(config, out).app.synth();
-      stacksDir = join(out, 'stacks');
+      stacksDir = synthStacks(config);
     });
 
     it.each(stacks)('%s passes terraform validate and plans every declared resource', (stack) => {
-      const prepared = prepareStack({ stacksDir, stack, region: config.region });
-      expect(prepared.run(['validate', '-no-color'])).toContain('Success! The configuration is valid.');
-      const plan = planStack(prepared);
-      expect(plan.creates).toBe(declaredResources(prepared.json));
-      expect(plan.creates).toBeGreaterThan(0);
-      if (stack === 'gamemanagement') expectControlLoop(plan, config);
-      if (stack === 'gamemanagement-worlds') {
-        expect(plan.byType.aws_efs_file_system ?? 0).toBe(config.games.filter((g) => !g.existingFileSystemId).length);
-      }
-      if (stack === 'bootstrap') {
-        expect(plan.byType.aws_s3_bucket).toBe(1);
-      }
+      expectStackPlans(stacksDir, stack, config);
     });
   });
 }

@@ -23,7 +23,10 @@
  *   https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-maintenance-policy-overview-and-considerations.html);
  * - a warm pool (pool state Stopped, instance reuse on scale in): scale in
  *   moves the instance to `Warmed:Pending:Wait` (terminate hook, Destination
- *   WarmPool), then EC2 stops it (`Warmed:Stopped`); scale out starts it again
+ *   WarmPool) — from then on it is listed by DescribeWarmPool ("the instances
+ *   that are currently in the warm pool"), not by DescribeAutoScalingGroups —
+ *   then EC2 stops it (`Warmed:Stopped`); only a `Warmed:Stopped` instance
+ *   is taken for a scale out (else a new one is launched), which starts it again
  *   with the same id, a new public address and a new launch time (Origin
  *   WarmPool). Its ECS agent only connects while it is in the group (the
  *   agent's ECS_WARM_POOLS_CHECK), and keeps its container-instance status.
@@ -405,6 +408,9 @@ export class Compute {
   private scaleIn(group: FakeGroup, instance: FakeGroupInstance): void {
     delete instance.pendingToken; // a launch action still open is abandoned
     if (group.setup.warmPool) {
+      // From here it is a warm-pool instance: DescribeWarmPool lists it, DescribeAutoScalingGroups no longer does.
+      group.instances.delete(instance.instanceId);
+      group.warmPool.set(instance.instanceId, instance);
       this.move(instance, 'Warmed:Pending');
       this.wait(group, instance, 'terminate', 'Warmed:Pending:Wait', 'AutoScalingGroup', 'WarmPool');
     } else {
@@ -469,8 +475,6 @@ export class Compute {
         return;
       case 'Warmed:Pending:Wait':
         this.move(instance, 'Warmed:Pending:Proceed');
-        group.instances.delete(instance.instanceId);
-        group.warmPool.set(instance.instanceId, instance);
         this.setEc2State(ec2, 'stopped');
         ec2.ipv4 = undefined;
         ec2.ipv6 = undefined;

@@ -20,8 +20,8 @@ function row(cells: readonly (string | number)[], widths: readonly number[]): st
 
 /** The report as text: one line per trace, then what each one noticed. */
 export function formatTraceReport(results: readonly TraceResult[]): string {
-  const header = ['trace', 'min', 'starts', 'false', 'stops', 'restart', 'spot', 'failed', 'inst', 'up h', 'play h', 'wait s', 'cost $', 'violations'];
-  const widths = [18, 5, 6, 5, 5, 7, 4, 6, 4, 6, 6, 6, 7, 10];
+  const header = ['trace', 'min', 'starts', 'false', 'stops', 'restart', 'spot', 'failed', 'inst', 'up h', 'ready h', 'wait s', 'cost $', 'violations'];
+  const widths = [18, 5, 6, 5, 5, 7, 4, 6, 4, 6, 7, 6, 7, 10];
   const lines = [
     `Play traces through the real waker, instance hook and watchdog (simulated AWS and clock; connections probe answered with the trace's players).`,
     `Cost: instance hours x $${PRICES.onDemandPerHour}/h on-demand or $${PRICES.spotPerHour}/h spot (t3.medium, eu-west-1, assumed) + $${PRICES.publicIpv4PerHour}/h public IPv4; 60 s minimum per start.`,
@@ -51,7 +51,7 @@ export function formatTraceReport(results: readonly TraceResult[]): string {
     );
   }
   const total = results.reduce((sum, r) => sum + r.costUsd, 0);
-  lines.push(`total cost $${total.toFixed(3)}; columns: false = starts nobody played, restart = started again by the end of a stop, spot = interruptions, failed = launches, inst = EC2 instances, wait = longest wait for a playable game`);
+  lines.push(`total cost $${total.toFixed(3)}; columns: false = starts nobody played, restart = started again by the end of a stop, spot = interruptions, failed = launches, inst = EC2 instances, up = instance hours, ready = hours the game was playable, wait = longest wait for a playable game`);
   for (const r of results) {
     for (const i of r.interruptions) lines.push(`  ${r.name}: ${i}`);
     for (const e of r.errors) lines.push(`  ${r.name}: error ${e}`);

@@ -101,8 +101,8 @@ export const BUNDLE_OPTIONS = {
 } as const satisfies BuildOptions;
 
 /**
- * The SDK (3.9xx and later) describes every shape of a service in one
- * generated `schemas_0.js`: `var X$ = [3, n0, _X, 0, [..], [.., { [_xN]: _y }]]`.
+ * Each SDK client describes every shape of its service in one generated
+ * `schemas/schemas_0.js`: `var X$ = [3, n0, _X, 0, [..], [.., { [_xN]: _y }]]`.
  * esbuild keeps a declaration whose object literal has a computed key (the key
  * could run code when converted to a string), so every shape of the service
  * stays, used or not (EC2: 550 KiB). The keys are the file's own string
@@ -174,7 +174,15 @@ const { workerData } = require('node:worker_threads');
 const { esbuildPath, pluginsSource, port } = workerData;
 let esbuild;
 let plugins;
+let waiting;
+// A worker that ends while a build waits says so (2), rather than leave the build waiting for its timeout.
+process.on('exit', () => {
+  if (!waiting) return;
+  Atomics.store(waiting, 0, 2);
+  Atomics.notify(waiting, 0);
+});
 port.on('message', async ({ options, signal }) => {
+  waiting = signal;
   let answer;
   try {
     esbuild ??= require(esbuildPath);
@@ -186,6 +194,7 @@ port.on('message', async ({ options, signal }) => {
     answer = { ok: false, message: String((error && error.message) || error) };
   }
   port.postMessage(answer);
+  waiting = undefined;
   Atomics.store(signal, 0, 1);
   Atomics.notify(signal, 0);
 });
@@ -202,8 +211,7 @@ type WorkerAnswer = { ok: true; code: Uint8Array; metafile?: Metafile } | { ok: 
 let service: { readonly worker: Worker; readonly port: MessagePort } | undefined;
 
 function buildService(): { readonly worker: Worker; readonly port: MessagePort } {
-  // A worker that has ended (threadId -1) is replaced.
-  if (service && service.worker.threadId !== -1) return service;
+  if (service) return service;
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
@@ -219,17 +227,17 @@ function buildService(): { readonly worker: Worker; readonly port: MessagePort }
 
 function buildInWorker(options: BuildOptions): WorkerAnswer {
   const { worker, port } = buildService();
+  // 0 while building; the worker sets 1 when it has answered, 2 when it ends without answering.
   const signal = new Int32Array(new SharedArrayBuffer(4));
   port.postMessage({ options, signal });
-  const deadline = Date.now() + BUILD_TIMEOUT_MS;
-  // Waits in slices, so a worker that died without answering is noticed.
-  while (Atomics.wait(signal, 0, 0, 1000) === 'timed-out') {
-    if (worker.threadId === -1) return { ok: false, message: 'the bundling worker ended without answering' };
-    if (Date.now() > deadline) {
-      void worker.terminate();
-      service = undefined;
-      return { ok: false, message: `bundling took longer than ${BUILD_TIMEOUT_MS / 1000} s` };
-    }
+  if (Atomics.wait(signal, 0, 0, BUILD_TIMEOUT_MS) === 'timed-out') {
+    void worker.terminate();
+    service = undefined;
+    return { ok: false, message: `bundling took longer than ${BUILD_TIMEOUT_MS / 1000} s` };
+  }
+  if (Atomics.load(signal, 0) === 2) {
+    service = undefined;
+    return { ok: false, message: 'the bundling worker ended without answering' };
   }
   const received = receiveMessageOnPort(port);
   return received ? (received.message as WorkerAnswer) : { ok: false, message: 'the bundling worker gave no answer' };
@@ -250,8 +258,7 @@ export function buildEntry(entry: string, options: { readonly metafile?: boolean
   if (!existsSync(entry)) throw new Error(`cannot bundle ${entry}: no such file`);
   const answer = buildInWorker({ ...BUNDLE_OPTIONS, entryPoints: [entry], metafile: options.metafile === true });
   if (!answer.ok) throw new Error(`bundling ${relative(ROOT, entry)} failed: ${answer.message}`);
-  // A Uint8Array crossing threads arrives as such; copy into this realm's class (Buffer-agnostic callers, jest's realms).
-  return { code: Uint8Array.from(answer.code), ...(answer.metafile ? { metafile: answer.metafile } : {}) };
+  return { code: answer.code, ...(answer.metafile ? { metafile: answer.metafile } : {}) };
 }
 
 /** The entry file of function `name`; throws a sentence when it has none. */

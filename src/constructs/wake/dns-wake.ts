@@ -61,10 +61,12 @@ export function routeProblems(prefix: string, routes: readonly WakeRoute[]): str
  * pattern (`<prefix>-*` groups, `/<prefix>/<game>/session` parameters), not
  * by listing every game (10,240 characters of policy).
  *
- * A final failure (after Lambda's retries) goes to a topic beside the waker:
- * Lambda documents destinations in the function's own region only, and the
- * alerts topic is in the game region. The alert addresses are subscribed to
- * it (and the Discord notifier, see `DiscordNotifier.subscribeTo`).
+ * A final failure (after Lambda's retries) goes to a topic beside the waker,
+ * in us-east-1: the alerts topic and the failsafes are in the game region,
+ * and AWS documents no destination in another region, so none is relied on.
+ * The alert addresses are subscribed to it (each confirms it once) and so is
+ * the Discord notifier when there is one (see `DiscordNotifier.subscribeTo`;
+ * SNS delivers to a function in another region).
  */
 export class DnsWake extends Construct {
   readonly waker: BundledFunction;

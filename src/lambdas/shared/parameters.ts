@@ -5,7 +5,7 @@
  */
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { ssm } from './clients';
-import { errorName } from './transient';
+import { errorName, isTransientError } from './transient';
 
 /** The value, or undefined when the parameter does not exist. */
 export async function readParameter(name: string, region?: string): Promise<string | undefined> {
@@ -31,13 +31,23 @@ export async function writeParameter(name: string, value: string, region?: strin
   await ssm(region).send(new PutParameterCommand({ Name: name, Value: value, Type: 'String', Overwrite: true }));
 }
 
-/** Creates the parameter; false when it exists already (someone else created it first). */
+/**
+ * Creates the parameter; false when it exists already (someone else created
+ * it first). An attempt can time out after SSM applied it, and the SDK's
+ * retry then finds the parameter: so when the call fails either way, the
+ * value is read back, and a value equal to ours means the creation was ours.
+ */
 export async function createParameter(name: string, value: string, region?: string): Promise<boolean> {
   try {
     await ssm(region).send(new PutParameterCommand({ Name: name, Value: value, Type: 'String', Overwrite: false }));
     return true;
   } catch (e) {
-    if (errorName(e) === 'ParameterAlreadyExists') return false;
+    const exists = errorName(e) === 'ParameterAlreadyExists';
+    if (!exists && !isTransientError(e)) throw e;
+    const stored = await readParameter(name, region);
+    if (stored === value) return true;
+    if (stored !== undefined) return false;
+    if (exists) return createParameter(name, value, region); // deleted in between: try again
     throw e;
   }
 }

@@ -1,2 +1,0 @@
-import { fromEnv } from "@aws-sdk/credential-provider-env";
-export const defaultProvider = () => fromEnv();

@@ -1,1 +1,0 @@
-export function printTraceReport(): void { console.log('  trace: ok'); }
