@@ -10,10 +10,13 @@ import { configPath, loadConfig } from './src/config/load';
 function main(): void {
   let config;
   let released: ReleasedWorld[];
+  let built;
   try {
     const file = configPath();
     config = loadConfig(file);
     released = guardKeptWorlds(file, config);
+    // Limits only the built stacks show (a function's environment, a role's policy) are config errors too.
+    built = buildApp(config, undefined, released, file);
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.format()}\n`);
@@ -25,7 +28,7 @@ function main(): void {
     console.log(`games.${gameId}: no longer creates its world; the file system (tag Name ${config.name}-${gameId}-world) `
       + 'stays in AWS with its backups and leaves Terraform at the next deploy. Adopt it with existingFileSystemId.');
   }
-  buildApp(config, undefined, released).app.synth();
+  built.app.synth();
 }
 
 main();

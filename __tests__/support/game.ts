@@ -11,12 +11,15 @@
  * So a test can never hold a game synth could not produce, and a renamed or
  * new field reaches every suite from here.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load';
 import type { GameConfig } from '../../src/config/resolve';
 import { gameResourceNames, runtimeGame, wakeRoute, type GameResourceNames } from '../../src/constructs/game/runtime-game';
 import { gameFunctionEnvironment } from '../../src/runtime/env';
 import { gameView, type GameFunction, type GameView, type RuntimeGame } from '../../src/runtime/game';
-import type { WakeRoute } from '../../src/runtime/routes';
+import { ROUTES_FILE, type WakeRoute } from '../../src/runtime/routes';
 
 export const REGION = 'eu-west-1';
 export const ACCOUNT = '123456789012';
@@ -118,4 +121,11 @@ export function viewOf<F extends GameFunction>(fn: F, game: RuntimeGame = GAME):
 /** The environment the constructs give a game's function (GM_GAME, GM_TOPIC_ARN), and the AWS_REGION Lambda sets. */
 export function functionEnvironment(fn: GameFunction, game: RuntimeGame = GAME, topicArn = TOPIC_ARN): NodeJS.ProcessEnv {
   return { ...gameFunctionEnvironment(fn, game, topicArn), AWS_REGION: REGION };
+}
+
+/** Writes the waker's routes file (as synth packs it into the waker's zip; `text` for a broken one) in a fresh folder; returns its path. */
+export function writeRoutesFile(routes: readonly WakeRoute[] | unknown, text?: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'gm-routes-')), ROUTES_FILE);
+  writeFileSync(file, text ?? JSON.stringify(routes));
+  return file;
 }

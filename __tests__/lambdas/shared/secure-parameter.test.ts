@@ -1,6 +1,7 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readParameter, readSecureParameter } from '../../../src/lambdas/shared/parameters';
+import { awsError, throttling } from '../../support/aws-errors';
 
 const ssm = mockClient(SSMClient);
 
@@ -15,7 +16,7 @@ describe('readSecureParameter', () => {
   });
 
   it('a missing parameter is undefined; other errors are thrown', async () => {
-    ssm.on(GetParameterCommand).rejectsOnce(Object.assign(new Error('nope'), { name: 'ParameterNotFound' })).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    ssm.on(GetParameterCommand).rejectsOnce(awsError('ParameterNotFound')).rejects(throttling());
 
     await expect(readSecureParameter('/gm/discord')).resolves.toBeUndefined();
     await expect(readSecureParameter('/gm/discord')).rejects.toMatchObject({ name: 'ThrottlingException' });

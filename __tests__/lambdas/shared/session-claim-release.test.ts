@@ -7,13 +7,14 @@ import { AutoScalingClient, DescribeAutoScalingGroupsCommand, SetDesiredCapacity
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ClaimNotReleasedError, requestStart } from '../../../src/lambdas/shared/session';
+import { awsError, throttling, timeoutError } from '../../support/aws-errors';
+import { GAME } from '../../support/game';
 
 const ssm = mockClient(SSMClient);
 const autoScaling = mockClient(AutoScalingClient);
 
-const TARGET = { id: 'mc', asgName: 'gm-mc-asg', sessionParameterName: '/gm/mc/session', pendingWakeParameterName: '/gm/mc/pending-wake' };
+const TARGET = GAME;
 const REQUEST = { source: 'lookup' as const, now: new Date('2025-01-01T00:00:00.000Z') };
-const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
 const stoppedGroup = { AutoScalingGroups: [{ AutoScalingGroupName: TARGET.asgName, DesiredCapacity: 0, MinSize: 0, MaxSize: 1, Instances: [] }] };
 
 const deleted = () => ssm.commandCalls(DeleteParameterCommand).map((c) => c.args[0].input.Name);
@@ -22,7 +23,7 @@ beforeEach(() => {
   ssm.reset();
   autoScaling.reset();
   ssm.on(PutParameterCommand).resolves({ Version: 1 }); // the claim succeeds
-  ssm.on(GetParameterCommand).rejects(Object.assign(new Error(''), { name: 'ParameterNotFound' }));
+  ssm.on(GetParameterCommand).rejects(awsError('ParameterNotFound'));
   ssm.on(DeleteParameterCommand).resolves({});
   autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(stoppedGroup as never);
   autoScaling.on(SetDesiredCapacityCommand).resolves({});
@@ -35,22 +36,22 @@ describe('requestStart after a successful claim', () => {
   });
 
   it('releases the claim and throws the original error when the group description fails', async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).rejects(throttled());
+    autoScaling.on(DescribeAutoScalingGroupsCommand).rejects(throttling());
 
     await expect(requestStart(TARGET, REQUEST, 'eu-west-1')).rejects.toMatchObject({ name: 'ThrottlingException' });
     expect(deleted()).toEqual(['/gm/mc/session']);
   });
 
   it('releases the claim and throws the original error when the scaling call fails', async () => {
-    autoScaling.on(SetDesiredCapacityCommand).rejects(Object.assign(new Error('timed out'), { name: 'TimeoutError' }));
+    autoScaling.on(SetDesiredCapacityCommand).rejects(timeoutError());
 
     await expect(requestStart(TARGET, REQUEST, 'eu-west-1')).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(deleted()).toEqual(['/gm/mc/session']);
   });
 
   it('throws ClaimNotReleasedError, with the first error as cause, when the release fails too', async () => {
-    autoScaling.on(DescribeAutoScalingGroupsCommand).rejects(throttled());
-    ssm.on(DeleteParameterCommand).rejects(throttled());
+    autoScaling.on(DescribeAutoScalingGroupsCommand).rejects(throttling());
+    ssm.on(DeleteParameterCommand).rejects(throttling());
 
     const attempt = requestStart(TARGET, REQUEST, 'eu-west-1');
 

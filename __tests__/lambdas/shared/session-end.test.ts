@@ -8,16 +8,19 @@ import { AutoScalingClient, DescribeAutoScalingGroupsCommand, SetDesiredCapacity
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { endSession } from '../../../src/lambdas/shared/session';
+import { awsError } from '../../support/aws-errors';
+import { GAME } from '../../support/game';
+import { ParameterStore } from '../../support/parameter-store';
 
 const ssm = mockClient(SSMClient);
 const autoScaling = mockClient(AutoScalingClient);
 
-const TARGET = { id: 'mc', asgName: 'gm-mc-asg', sessionParameterName: '/gm/mc/session', pendingWakeParameterName: '/gm/mc/pending-wake' };
+const TARGET = GAME;
 const NOW = new Date('2025-06-01T18:05:00.000Z');
 const WAKE = { recordedAt: '2025-06-01T18:01:00.000Z', source: 'lookup', lookupAt: '2025-06-01T18:01:00.000Z', query: 'mc.example.com A' };
 
 /** Parameters as SSM keeps them. */
-let params: Map<string, string>;
+let params: ParameterStore;
 let desired: number[];
 
 function groupListing(state: string) {
@@ -27,25 +30,14 @@ function groupListing(state: string) {
 beforeEach(() => {
   ssm.reset();
   autoScaling.reset();
-  params = new Map([
-    [TARGET.sessionParameterName, JSON.stringify({ startedAt: '2025-06-01T15:49:00.000Z', source: 'lookup' })],
-    [TARGET.pendingWakeParameterName, JSON.stringify(WAKE)],
-  ]);
+  params = new ParameterStore({
+    [TARGET.sessionParameterName]: JSON.stringify({ startedAt: '2025-06-01T15:49:00.000Z', source: 'lookup' }),
+    [TARGET.pendingWakeParameterName]: JSON.stringify(WAKE),
+  });
   desired = [];
-  ssm.on(GetParameterCommand).callsFake(async (input) => {
-    const value = params.get(input.Name ?? '');
-    if (value === undefined) throw Object.assign(new Error('not found'), { name: 'ParameterNotFound' });
-    return { Parameter: { Value: value } };
-  });
-  ssm.on(PutParameterCommand).callsFake(async (input) => {
-    if (!input.Overwrite && params.has(input.Name ?? '')) throw Object.assign(new Error('exists'), { name: 'ParameterAlreadyExists' });
-    params.set(input.Name ?? '', input.Value ?? '');
-    return { Version: 1 };
-  });
-  ssm.on(DeleteParameterCommand).callsFake(async (input) => {
-    if (!params.delete(input.Name ?? '')) throw Object.assign(new Error('not found'), { name: 'ParameterNotFound' });
-    return {};
-  });
+  ssm.on(GetParameterCommand).callsFake(async (input) => params.getParameter(input));
+  ssm.on(PutParameterCommand).callsFake(async (input) => params.putParameter(input));
+  ssm.on(DeleteParameterCommand).callsFake(async (input) => params.deleteParameter(input));
   // Right after its lifecycle action completed, the stopped host may still be listed as waiting.
   autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(groupListing('Terminating:Wait') as never);
   autoScaling.on(SetDesiredCapacityCommand).callsFake(async (input) => {
@@ -78,7 +70,7 @@ describe('endSession', () => {
     autoScaling.on(SetDesiredCapacityCommand).callsFake(async (input) => {
       if (throttled) {
         throttled = false;
-        throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+        throw awsError('Throttling', 'Rate exceeded');
       }
       desired.push(input.DesiredCapacity ?? -1);
       return {};
@@ -93,8 +85,8 @@ describe('endSession', () => {
   });
 
   it('says the wake is lost when it cannot be put back either', async () => {
-    autoScaling.on(SetDesiredCapacityCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
-    ssm.on(PutParameterCommand, { Name: TARGET.pendingWakeParameterName }).rejects(Object.assign(new Error('SSM down'), { name: 'InternalServerError' }));
+    autoScaling.on(SetDesiredCapacityCommand).rejects(awsError('Throttling', 'Rate exceeded'));
+    ssm.on(PutParameterCommand, { Name: TARGET.pendingWakeParameterName }).rejects(awsError('InternalServerError', 'SSM down', 500));
     await expect(endSession(TARGET, NOW, undefined, 'i-old')).rejects.toThrow(/wake could not be put back in \/gm\/mc\/pending-wake .*it is lost/);
   });
 

@@ -6,6 +6,7 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readSession } from '../../../src/lambdas/shared/session';
+import { awsError, throttling } from '../../support/aws-errors';
 
 const ssm = mockClient(SSMClient);
 const SESSION = { startedAt: '2025-06-01T18:00:01.000Z', source: 'lookup', lookupAt: '2025-06-01T18:00:00.000Z', query: 'mc.example.com A' };
@@ -20,7 +21,7 @@ describe('readSession', () => {
   });
 
   it.each([
-    ['missing', () => ssm.on(GetParameterCommand).rejects(Object.assign(new Error('not found'), { name: 'ParameterNotFound' }))],
+    ['missing', () => ssm.on(GetParameterCommand).rejects(awsError('ParameterNotFound'))],
     ['not JSON', () => ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '{"startedAt":' } })],
     ['of the wrong shape', () => ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify({ ...SESSION, source: 'magic' }) } })],
   ])('is none when %s', async (_label, given) => {
@@ -30,7 +31,7 @@ describe('readSession', () => {
   });
 
   it('lets other errors through (the caller decides what a failed read means)', async () => {
-    ssm.on(GetParameterCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    ssm.on(GetParameterCommand).rejects(throttling());
 
     await expect(readSession({ sessionParameterName: '/gm/mc/session' })).rejects.toMatchObject({ name: 'ThrottlingException' });
   });

@@ -15,7 +15,8 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { awsError } from './fixtures';
+import { awsError } from '../../support/aws-errors';
+import { ParameterStore } from '../../support/parameter-store';
 
 export const ssmMock = mockClient(SSMClient);
 export const autoScalingMock = mockClient(AutoScalingClient);
@@ -37,7 +38,7 @@ export interface Call {
 }
 
 export class FakeWorld {
-  readonly parameters = new Map<string, string>();
+  readonly parameters = new ParameterStore();
   readonly groups = new Map<string, FakeGroup>();
   readonly published: { readonly region: string; readonly TopicArn: string; readonly Subject?: string; readonly Message: string }[] = [];
   readonly calls: Call[] = [];
@@ -50,29 +51,9 @@ export class FakeWorld {
     ssmMock.reset();
     autoScalingMock.reset();
     snsMock.reset();
-    ssmMock.on(GetParameterCommand).callsFake((input, client) =>
-      this.handle('GetParameter', input, client, () => {
-        const value = this.parameters.get(String(input.Name));
-        if (value === undefined) throw awsError('ParameterNotFound', '');
-        return { Parameter: { Name: input.Name, Value: value, Type: 'String' } };
-      }),
-    );
-    ssmMock.on(PutParameterCommand).callsFake((input, client) =>
-      this.handle('PutParameter', input, client, () => {
-        const name = String(input.Name);
-        if (input.Overwrite !== true && this.parameters.has(name)) {
-          throw awsError('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
-        }
-        this.parameters.set(name, String(input.Value));
-        return { Version: 1 };
-      }),
-    );
-    ssmMock.on(DeleteParameterCommand).callsFake((input, client) =>
-      this.handle('DeleteParameter', input, client, () => {
-        if (!this.parameters.delete(String(input.Name))) throw awsError('ParameterNotFound', '');
-        return {};
-      }),
-    );
+    ssmMock.on(GetParameterCommand).callsFake((input, client) => this.handle('GetParameter', input, client, () => this.parameters.getParameter(input)));
+    ssmMock.on(PutParameterCommand).callsFake((input, client) => this.handle('PutParameter', input, client, () => this.parameters.putParameter(input)));
+    ssmMock.on(DeleteParameterCommand).callsFake((input, client) => this.handle('DeleteParameter', input, client, () => this.parameters.deleteParameter(input)));
     autoScalingMock.on(DescribeAutoScalingGroupsCommand).callsFake((input, client) =>
       this.handle('DescribeAutoScalingGroups', input, client, () => {
         const names = (input.AutoScalingGroupNames ?? []) as string[];
