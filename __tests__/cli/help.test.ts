@@ -1,5 +1,5 @@
 import { main } from '../../src/cli/main';
-import { captureIo } from './capture-io';
+import { captureIo } from '../support/cli-io';
 
 describe('gm help', () => {
   it.each([[[]], [['help']], [['--help']]])('prints one screen listing the commands for %j', async (args: string[]) => {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../src/cli/main';
-import { captureIo } from './capture-io';
+import { captureIo } from '../support/cli-io';
 
 const FIXTURES = resolve(__dirname, 'fixtures/lambdas');
 const AVAILABLE = 'echo, needs-env, no-export, publish';

@@ -4,22 +4,11 @@
  * speaking the Minecraft protocol (minecraft-protocol's server, with fake
  * players joining).
  */
-import { EventEmitter, once } from 'node:events';
-import { createServer as createTcpServer, type AddressInfo } from 'node:net';
-import { createClient, createServer, type Client, type Server } from 'minecraft-protocol';
 import { parseProbeArgs, runProbe, type QueryPlayers } from '../../src/cli/commands/probe';
 import { main } from '../../src/cli/main';
-import { captureIo } from './capture-io';
+import { captureIo } from '../support/cli-io';
+import { closedPort, startMinecraftServer, type MinecraftServer } from '../support/minecraft';
 import { runCli } from './run-cli';
-
-/** A port nobody listens on: bound by the system, then released. */
-async function freePort(): Promise<number> {
-  const server = createTcpServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 describe('gm probe command line', () => {
   it('defaults to the minecraft query and a 5 s timeout', () => {
@@ -84,7 +73,7 @@ describe('gm probe command line', () => {
 
 describe('gm probe in its own process', () => {
   it('prints {"reachable":false,…} and exits 1 when nothing listens on the port', async () => {
-    const port = await freePort();
+    const port = await closedPort();
     const run = await runCli(['probe', '--host', '127.0.0.1', '--port', String(port), '--timeout', '1500']);
 
     expect(run.code).toBe(1);
@@ -104,31 +93,20 @@ describe('gm probe in its own process', () => {
   });
 
   describe('against a Minecraft 1.20.1 server', () => {
-    let server: Server;
-    let port: number;
-    const players: Client[] = [];
+    let minecraft: MinecraftServer;
 
     beforeAll(async () => {
-      port = await freePort();
-      server = createServer({ 'online-mode': false, host: '127.0.0.1', port, version: '1.20.1' });
-      await new Promise<void>((r) => server.once('listening', () => r()));
+      minecraft = await startMinecraftServer();
     });
 
-    afterAll(async () => {
-      const closed = once(server as EventEmitter, 'close'); // 'close' is missing from the package's typings
-      for (const player of players) player.end('test over');
-      server.close();
-      await closed;
-    });
+    afterAll(() => minecraft.close());
 
     async function join(username: string): Promise<void> {
-      const loggedIn = new Promise<void>((r) => server.once('login', () => r()));
-      players.push(createClient({ host: '127.0.0.1', port, username, version: '1.20.1', auth: 'offline' }));
-      await loggedIn;
+      await minecraft.join(username);
     }
 
     async function probe() {
-      const run = await runCli(['probe', '--host', '127.0.0.1', '--port', String(port), '--timeout', '3000']);
+      const run = await runCli(['probe', '--host', '127.0.0.1', '--port', String(minecraft.port), '--timeout', '3000']);
       return { code: run.code, answer: JSON.parse(run.stdout) as { reachable: boolean; players: number; latencyMs: number } };
     }
 

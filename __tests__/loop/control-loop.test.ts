@@ -12,14 +12,14 @@
  * below run in order and share that state: each one continues where the
  * previous left off, and asserts the changes it made (the fake's journal).
  */
-import './powertools-env';
+import '../support/powertools-env-silent';
 import type { HookOutcome } from '../../src/lambdas/instance-hook/flows';
 import type { WatchdogOutcome } from '../../src/lambdas/watchdog/flows';
 import { PLACEHOLDER_IPV4, RECORD_TTL_SECONDS } from '../../src/runtime/dns';
 import type { WatchdogState } from '../../src/runtime/watchdog-state';
 import type { FakeAws } from './fake-aws';
 import { deployedAws, loopFunctions, loopGame, queryLogEvent, SCHEDULED_EVENT, TOPIC_ARN, type LoopFunctions } from './harness';
-import { LOCALHOST, startMinecraftServer, type MinecraftServer, type Player } from './minecraft';
+import { LOCALHOST, startMinecraftServer, type MinecraftServer, type Player } from '../support/minecraft';
 import { installSimClock, type SimClock } from './sim-clock';
 
 const START = '2025-06-01T18:00:00.000Z';
@@ -68,6 +68,19 @@ function storedState(): WatchdogState & Record<string, unknown> {
 }
 
 /** Looked up two seconds before the waker runs at START (query logs reach it after a short delay). */
+/** The journal of a start: the session claimed, the group raised, an instance launched with its ECS agent, "starting" announced. */
+function startEntries(instance: string, containerInstance: string): string[] {
+  return [
+    `ssm put ${SESSION}`,
+    'asg gm-mc desired 0 -> 1',
+    `asg gm-mc launch ${instance} (on-demand)`,
+    `asg ${instance} Pending -> Pending:Wait`,
+    `ec2 ${instance} running`,
+    `ecs container instance ${containerInstance} registered on ${instance}`,
+    `sns starting ${FQDN}`,
+  ];
+}
+
 const FIRST_LOOKUP_AT = '2025-06-01T17:59:58.000Z';
 const firstLookup = () => queryLogEvent([{ at: Date.parse(FIRST_LOOKUP_AT), name: SRV_NAME, type: 'SRV' }]);
 const LOOKUP_DURING_STOP_AT = Date.parse(START) + 8 * MINUTE + 5 * SECOND;
@@ -106,13 +119,7 @@ describe('an evening of play through the real handlers against a simulated AWS a
     await expect(fns.waker(firstLookup())).resolves.toEqual({ messageType: 'DATA_MESSAGE', lines: 1, malformed: 0, games: { mc: 'started' } });
 
     expect(changesOfThisStep()).toEqual([
-      `ssm put ${SESSION}`,
-      'asg gm-mc desired 0 -> 1',
-      `asg gm-mc launch ${FIRST_INSTANCE} (on-demand)`,
-      `asg ${FIRST_INSTANCE} Pending -> Pending:Wait`,
-      `ec2 ${FIRST_INSTANCE} running`,
-      `ecs container instance ci1 registered on ${FIRST_INSTANCE}`,
-      `sns starting ${FQDN}`,
+      ...startEntries(FIRST_INSTANCE, 'ci1'),
     ]);
     expect(JSON.parse(aws.parameter(SESSION) ?? '{}')).toEqual({
       startedAt: START,
@@ -258,13 +265,7 @@ describe('an evening of play through the real handlers against a simulated AWS a
       `ssm put ${SESSION}`,
       `ssm delete ${SESSION}`,
       `ssm delete ${PENDING_WAKE}`,
-      `ssm put ${SESSION}`,
-      'asg gm-mc desired 0 -> 1',
-      `asg gm-mc launch ${SECOND_INSTANCE} (on-demand)`,
-      `asg ${SECOND_INSTANCE} Pending -> Pending:Wait`,
-      `ec2 ${SECOND_INSTANCE} running`,
-      `ecs container instance ci2 registered on ${SECOND_INSTANCE}`,
-      `sns starting ${FQDN}`,
+      ...startEntries(SECOND_INSTANCE, 'ci2'),
     ]);
     const task1 = aws.tasks().find((t) => t.shortId === 'task1');
     expect(task1).toMatchObject({ lastStatus: 'STOPPED', saved: true, exitCode: 0 });

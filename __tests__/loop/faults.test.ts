@@ -9,7 +9,7 @@
  *
  * The sweep fails every 5th call by default; GM_LOOP_SWEEP=full fails every one.
  */
-import './powertools-env';
+import '../support/powertools-env-silent';
 import type { FaultKind } from './fake-aws';
 import { runTrace, type RunOptions, type TraceResult } from './traces/runner';
 import { loadTraces, parseTrace, type Trace } from './traces/trace';
@@ -131,9 +131,9 @@ describe('two waker invocations for every batch (two deliveries at once)', () =>
 describe('state garbled or lost mid-session', () => {
   const evening = byName('evening');
   const cases: [string, RunOptions['during']][] = [
-    ['the watchdog state is garbled while two play', [{ minute: 40, run: (aws) => aws.ssm.parameters.set('/gm/mc/watchdog-state', { value: '{"instanceId":', version: 99 }) }]],
+    ['the watchdog state is garbled while two play', [{ minute: 40, run: (aws) => aws.ssm.parameters.set('/gm/mc/watchdog-state', '{"instanceId":') }]],
     ['the watchdog state is deleted while two play', [{ minute: 40, run: (aws) => aws.ssm.parameters.delete('/gm/mc/watchdog-state') }]],
-    ['the session is garbled while two play', [{ minute: 40, run: (aws) => aws.ssm.parameters.set('/gm/mc/session', { value: 'not json', version: 99 }) }]],
+    ['the session is garbled while two play', [{ minute: 40, run: (aws) => aws.ssm.parameters.set('/gm/mc/session', 'not json') }]],
     ['the session is deleted while two play', [{ minute: 40, run: (aws) => aws.ssm.parameters.delete('/gm/mc/session') }]],
   ];
   it.each(cases)('%s: nobody is cut off, the idle stop still comes in time, nothing is left behind', async (_what, during) => {
@@ -143,7 +143,7 @@ describe('state garbled or lost mid-session', () => {
   });
 
   it('the watchdog state is garbled during the idle wait: the idle clock starts again (never a stop too early), so the stop comes at most idleMinutes later', async () => {
-    const garble = [{ minute: 114, run: (aws: import('./fake-aws').FakeAws) => aws.ssm.parameters.set('/gm/mc/watchdog-state', { value: '[]', version: 99 }) }];
+    const garble = [{ minute: 114, run: (aws: import('./fake-aws').FakeAws) => aws.ssm.parameters.set('/gm/mc/watchdog-state', '[]') }];
     const strict = await runTrace(evening, { during: garble });
     expect(strict.violations).toEqual([expect.stringMatching(/the game stayed up 1\d\.\d min after the last player left \(idleMinutes 10 \+ 1 allowed\)/)]);
     const result = await runTrace(evening, { during: garble, idleSlackMinutes: 10 });

@@ -1,97 +1,53 @@
 /**
  * What the loop simulations share: a game as synth would describe it to its
- * functions (names from the constructs' own naming), the fake AWS set up for
- * it as deployed, the real handlers given the environment the constructs
- * write (`gameFunctionEnvironment`, a routes.json for the waker) and the
- * simulated clock, and the CloudWatch Logs events that carry query-log lines
- * to the waker. No test runner needed (the bench runs the traces too).
+ * functions (support/game.ts: the configuration resolved, the constructs'
+ * `runtimeGame()` and naming), the fake AWS set up for it as deployed, the
+ * real handlers given the environment the constructs write (a routes.json
+ * for the waker) and the simulated clock, and the CloudWatch Logs events that
+ * carry query-log lines to the waker. No test runner needed (the bench runs
+ * the traces too).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import type { CloudWatchLogsEvent } from 'aws-lambda';
-import { gameResourceNames } from '../../src/constructs/game/runtime-game';
 import { createHandler as createHookHandler } from '../../src/lambdas/instance-hook/handler';
 import { createHandler as createWakerHandler } from '../../src/lambdas/waker/handler';
 import { createHandler as createWatchdogHandler } from '../../src/lambdas/watchdog/handler';
 import type { Clock } from '../../src/lambdas/shared/poll';
 import { PLACEHOLDER_IPV4, RECORD_TTL_SECONDS } from '../../src/runtime/dns';
-import { gameFunctionEnvironment } from '../../src/runtime/env';
-import type { RuntimeGame, RuntimeProbe } from '../../src/runtime/game';
+import type { RuntimeGame } from '../../src/runtime/game';
 import type { WakeRoute } from '../../src/runtime/routes';
+import { logsEvent, queryLine, scheduledEvent } from '../support/events';
+import { ACCOUNT, functionEnvironment, PREFIX, REGION, testGame, TOPIC_ARN, writeRoutesFile, ZONE_ID, type TestGameOptions } from '../support/game';
 import { FakeAws, type FakeGameSetup, type FakeTiming } from './fake-aws';
 
-export const REGION = 'eu-west-1';
-export const ACCOUNT = '123456789012';
-export const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:gm-alerts`;
-export const ZONE_ID = 'Z0123456789ABCDEFGHIJ';
-export const PREFIX = 'gm';
+export { ACCOUNT, PREFIX, REGION, TOPIC_ARN, ZONE_ID };
 
 export interface LoopGame {
   readonly game: RuntimeGame;
   readonly route: WakeRoute;
 }
 
-export interface LoopGameOptions {
+/** A game of the simulation: as `testGame` (support/game.ts) takes it, with a single TCP port, a shorter start-up (5 min) and save (60 s). */
+export interface LoopGameOptions extends Omit<TestGameOptions, 'id' | 'hostname' | 'ports'> {
   readonly id: string;
   /** Default `<id>.example.com`. */
   readonly fqdn?: string;
   /** The game's port (Minecraft Java: an SRV record points at it). */
   readonly port?: number;
-  /** Minecraft-style SRV record `_minecraft._tcp.<fqdn>`; default true. */
-  readonly srv?: boolean;
-  readonly wakeOn?: readonly string[];
-  readonly probe?: RuntimeProbe;
-  readonly idleMinutes?: number;
-  readonly startupMinutes?: number;
-  readonly maxHours?: number;
-  readonly stopAfterMaxHours?: boolean;
-  readonly stopTimeoutSeconds?: number;
-  readonly spot?: boolean;
-  readonly ipv6?: boolean;
 }
 
 /** A game as the constructs describe it to its functions, and the waker's route to it. */
 export function loopGame(o: LoopGameOptions): LoopGame {
-  const names = gameResourceNames(PREFIX, o.id);
   const fqdn = o.fqdn ?? `${o.id}.example.com`;
-  const port = o.port ?? 25565;
-  const srvName = o.srv === false ? undefined : `_minecraft._tcp.${fqdn}`;
-  const game: RuntimeGame = {
-    id: o.id,
-    fqdn,
-    hostedZoneId: ZONE_ID,
-    ...(srvName ? { srvName } : {}),
-    ipv6: o.ipv6 ?? false,
-    asgName: names.asg,
-    clusterName: names.cluster,
-    serviceName: names.service,
-    taskFamily: names.taskFamily,
-    watchdogRuleName: names.watchdogRule,
-    stateParameterName: names.stateParameter,
-    sessionParameterName: names.sessionParameter,
-    pendingWakeParameterName: names.pendingWakeParameter,
-    connectionsDocumentName: names.connectionsDocument,
-    logGroupName: names.logGroup,
+  const hostname = fqdn.endsWith('.example.com') ? fqdn.slice(0, -'.example.com'.length) : undefined;
+  if (!hostname) throw new Error(`loopGame(${o.id}): ${fqdn} is not in the zone example.com`);
+  const { fqdn: _fqdn, port = 25565, ...rest } = o;
+  const { game, route } = testGame({
+    ...rest,
+    hostname,
     ports: [{ port, protocol: 'tcp' }],
-    probe: o.probe ?? { type: 'connections' },
-    idleMinutes: o.idleMinutes ?? 10,
     startupMinutes: o.startupMinutes ?? 5,
-    maxHours: o.maxHours ?? 8,
-    stopAfterMaxHours: o.stopAfterMaxHours ?? false,
     stopTimeoutSeconds: o.stopTimeoutSeconds ?? 60,
-    spot: o.spot ?? false,
-  };
-  const route: WakeRoute = {
-    id: o.id,
-    fqdn,
-    names: [fqdn, ...(srvName ? [srvName] : [])].map((n) => n.toLowerCase()),
-    wakeOn: [...(o.wakeOn ?? (srvName ? ['SRV'] : ['A', 'AAAA']))],
-    asgName: names.asg,
-    sessionParameterName: names.sessionParameter,
-    pendingWakeParameterName: names.pendingWakeParameter,
-  };
+  });
   return { game, route };
 }
 
@@ -160,16 +116,14 @@ export interface LoopFunctions {
 
 /** The real handlers, each with the environment the constructs give it and the simulated clock. */
 export function loopFunctions(games: readonly LoopGame[], clock: Clock): LoopFunctions {
-  const dir = mkdtempSync(join(tmpdir(), 'gm-loop-'));
-  const routesFile = join(dir, 'routes.json');
-  writeFileSync(routesFile, JSON.stringify(games.map((g) => g.route)));
+  const routesFile = writeRoutesFile(games.map((g) => g.route));
   const waker = createWakerHandler({ env: { GM_GAME_REGION: REGION, GM_TOPIC_ARN: TOPIC_ARN, GM_ROUTES_FILE: routesFile } });
   const hooks = new Map<string, HookHandler>();
   const watchdogs = new Map<string, WatchdogHandler>();
   for (const { game } of games) {
-    // AWS_REGION: Lambda sets it; the functions' clients and alert texts use it.
-    hooks.set(game.id, createHookHandler({ env: { ...gameFunctionEnvironment('instance-hook', game, TOPIC_ARN), AWS_REGION: REGION }, clock }));
-    watchdogs.set(game.id, createWatchdogHandler({ env: { ...gameFunctionEnvironment('watchdog', game, TOPIC_ARN), AWS_REGION: REGION }, clock }));
+    // With AWS_REGION, as Lambda sets it: the functions' clients and alert texts use it.
+    hooks.set(game.id, createHookHandler({ env: functionEnvironment('instance-hook', game), clock }));
+    watchdogs.set(game.id, createWatchdogHandler({ env: functionEnvironment('watchdog', game), clock }));
   }
   const pick = <T>(map: Map<string, T>, id: string): T => {
     const found = map.get(id);
@@ -188,35 +142,10 @@ export interface QueryLogLine {
   readonly resolver?: string;
 }
 
-/**
- * The CloudWatch Logs subscription event carrying Route53 query-log lines, as
- * the waker receives it (base64 of gzip of JSON; lines in the documented
- * format, https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/query-logs.html).
- */
+/** The CloudWatch Logs subscription event carrying these Route53 query-log lines, as the waker receives it. */
 export function queryLogEvent(lines: readonly QueryLogLine[]): CloudWatchLogsEvent {
-  const payload = {
-    messageType: 'DATA_MESSAGE',
-    owner: ACCOUNT,
-    logGroup: `/aws/route53/example.com`,
-    logStream: `${ZONE_ID}/FRA6`,
-    subscriptionFilters: ['gm-waker'],
-    logEvents: lines.map((l, i) => ({
-      id: String(i),
-      timestamp: l.at,
-      message: `1.0 ${new Date(l.at).toISOString()} ${ZONE_ID} ${l.name} ${l.type} NOERROR UDP ${l.edge ?? 'FRA6'} ${l.resolver ?? '198.51.100.7'} -`,
-    })),
-  };
-  return { awslogs: { data: gzipSync(Buffer.from(JSON.stringify(payload))).toString('base64') } };
+  return logsEvent(lines.map((l) => ({ timestamp: l.at, message: queryLine(l.name, l.type, { time: new Date(l.at).toISOString(), ...(l.edge ? { edge: l.edge } : {}), ...(l.resolver ? { resolver: l.resolver } : {}) }) })));
 }
 
 /** The event EventBridge sends the watchdog every minute. */
-export const SCHEDULED_EVENT = Object.freeze({
-  version: '0',
-  id: 'scheduled',
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: ACCOUNT,
-  region: REGION,
-  resources: [],
-  detail: {},
-});
+export const SCHEDULED_EVENT = Object.freeze(scheduledEvent());

@@ -7,7 +7,7 @@
  * is about (its `expect`). The last tests feed the runner traces that break
  * each invariant, to show that it notices.
  */
-import './powertools-env';
+import '../support/powertools-env-silent';
 import { formatTraceReport } from './traces/report';
 import { MAX_WAIT_MINUTES, runTrace, type TraceResult } from './traces/runner';
 import { loadTraces, parseTrace, type Trace } from './traces/trace';

@@ -1,32 +1,6 @@
 import { checkedEnvironment, envProblems, gameFunctionEnvironment, LAMBDA_ENV_LIMIT_BYTES } from '../../src/runtime/env';
-import { GAME_FIELDS, gameView, type RuntimeGame } from '../../src/runtime/game';
-
-const game: RuntimeGame = {
-  id: 'mc',
-  fqdn: 'mc.example.com',
-  hostedZoneId: 'Z0123456789ABCDEFGHIJ',
-  srvName: '_minecraft._tcp.mc.example.com',
-  ipv6: false,
-  asgName: 'gm-mc',
-  clusterName: 'gm-mc',
-  serviceName: 'gm-mc',
-  taskFamily: 'gm-mc',
-  watchdogRuleName: 'gm-mc-watchdog-schedule',
-  stateParameterName: '/gm/mc/watchdog-state',
-  sessionParameterName: '/gm/mc/session',
-  pendingWakeParameterName: '/gm/mc/pending-wake',
-  connectionsDocumentName: 'gm-mc-count-connections',
-  logGroupName: '/gm/mc/game',
-  ports: [{ port: 25565, protocol: 'tcp' }],
-  probe: { type: 'query', game: 'minecraft', port: 25565 },
-  idleMinutes: 10,
-  startupMinutes: 15,
-  maxHours: 12,
-  stopAfterMaxHours: false,
-  stopTimeoutSeconds: 120,
-  spot: false,
-};
-const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:gm-alerts';
+import { GAME_FIELDS, gameView } from '../../src/runtime/game';
+import { GAME as game, TOPIC_ARN as TOPIC } from '../support/game';
 
 describe('each function gets only the game fields it reads', () => {
   it.each(Object.keys(GAME_FIELDS) as (keyof typeof GAME_FIELDS)[])('%s', (fn) => {

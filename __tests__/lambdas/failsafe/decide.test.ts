@@ -22,7 +22,8 @@ import { crashLoopAlert, hookFailedAlert, wakerFailedAlert, watchdogFailingAlert
 import { snsSubject } from '../../../src/lambdas/shared/notices';
 import type { GroupSnapshot } from '../../../src/runtime/session';
 import type { WatchdogState } from '../../../src/runtime/watchdog-state';
-import { failureRecord, lifecycleEvent, SCHEDULED_EVENT, wakerFailure } from './support';
+import { lifecycleEvent } from '../../support/events';
+import { failureRecord, INSTANCE, SCHEDULED_EVENT, wakerFailure } from './support';
 
 const NOW = new Date('2025-06-01T12:00:00.000Z');
 const minutesAgo = (m: number): string => new Date(NOW.getTime() - m * 60_000).toISOString();
@@ -125,7 +126,7 @@ describe('failureOrigin', () => {
   it('without a function ARN, the event the function was given tells the role', () => {
     const bare = (requestPayload: unknown): FailedInvocation => ({ condition: 'RetriesExhausted', requestPayload });
     expect(failureOrigin(bare(SCHEDULED_EVENT), 'mc').role).toBe('watchdog');
-    expect(failureOrigin(bare(lifecycleEvent('launch')), 'mc').role).toBe('instance-hook');
+    expect(failureOrigin(bare(lifecycleEvent({ transition: 'launch', instanceId: INSTANCE })), 'mc').role).toBe('instance-hook');
     expect(failureOrigin(bare({ source: 'aws.ec2', 'detail-type': 'EC2 Spot Instance Interruption Warning' }), 'mc').role).toBe('instance-hook');
     expect(failureOrigin(bare({ awslogs: { data: 'x' } }), 'mc').role).toBe('waker');
     expect(failureOrigin(bare({ hello: 1 }), 'mc')).toEqual({ role: 'unknown', ofThisGame: true });
@@ -145,8 +146,8 @@ describe('failureOrigin', () => {
 
 describe('hookWorkOf', () => {
   it.each([
-    ['launch', lifecycleEvent('launch', 'i-1'), { what: 'the launch of i-1', instanceId: 'i-1' }],
-    ['terminate', lifecycleEvent('terminate', 'i-1'), { what: 'the stop of i-1', instanceId: 'i-1' }],
+    ['launch', lifecycleEvent({ transition: 'launch', instanceId: 'i-1' }), { what: 'the launch of i-1', instanceId: 'i-1' }],
+    ['terminate', lifecycleEvent({ transition: 'terminate', instanceId: 'i-1' }), { what: 'the stop of i-1', instanceId: 'i-1' }],
     ['spot', { source: 'aws.ec2', 'detail-type': 'EC2 Spot Instance Interruption Warning', detail: { 'instance-id': 'i-2', 'instance-action': 'terminate' } }, { what: 'the spot interruption of i-2', instanceId: 'i-2' }],
     ['failed launch', { source: 'aws.autoscaling', 'detail-type': 'EC2 Instance Launch Unsuccessful', detail: { EC2InstanceId: '' } }, { what: 'a failed launch' }],
     ['something else', { 'detail-type': 'Whatever' }, { what: 'an event "Whatever"' }],
@@ -314,7 +315,7 @@ describe('alerts', () => {
   });
 
   it('instance hook alert names the function, the work, the attempts, the error and the outcome', () => {
-    const failure = failureOf(failureRecord({ functionName: 'gm-mc-instance-hook', requestPayload: lifecycleEvent('launch', 'i-1'), errorType: 'ThrottlingException', errorMessage: 'Rate exceeded' }));
+    const failure = failureOf(failureRecord({ functionName: 'gm-mc-instance-hook', requestPayload: lifecycleEvent({ transition: 'launch', instanceId: 'i-1' }), errorType: 'ThrottlingException', errorMessage: 'Rate exceeded' }));
     const origin = failureOrigin(failure, 'mc');
     const alert = hookFailedAlert('mc.example.com', origin, hookWorkOf(failure.requestPayload), failure, { kind: 'stopped', instanceId: 'i-1', rule: 'disabled' });
     expect(alert.subject).toBe('mc.example.com stopped: instance hook failed');
@@ -326,7 +327,7 @@ describe('alerts', () => {
   });
 
   it('a failed stop warns that the game may not have been drained', () => {
-    const failure = failureOf(failureRecord({ functionName: 'gm-mc-instance-hook', requestPayload: lifecycleEvent('terminate', 'i-1') }));
+    const failure = failureOf(failureRecord({ functionName: 'gm-mc-instance-hook', requestPayload: lifecycleEvent({ transition: 'terminate', instanceId: 'i-1' }) }));
     const alert = hookFailedAlert('mc.example.com', failureOrigin(failure, 'mc'), hookWorkOf(failure.requestPayload), failure, { kind: 'nothing-runs' });
     expect(alert.subject).toBe('mc.example.com: instance hook failed');
     expect(alert.message).toContain('while handling the stop of i-1. No instance of mc.example.com runs now.');

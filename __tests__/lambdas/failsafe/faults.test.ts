@@ -4,17 +4,15 @@
  * END STATE after Lambda's retry: stopped exactly once or not at all, alerted
  * exactly once, and each failure visible in a log line and a metric.
  */
+import '../../support/powertools-env';
 import { DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import { DescribeTasksCommand, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { DescribeRuleCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import {
   ago,
-  awsError,
-  captureOutput,
-  CLUSTER_ARN,
   crashA,
   crashB,
   crashC,
@@ -23,19 +21,21 @@ import {
   groupAt,
   hookFailure,
   INSTANCE,
-  lifecycleEvent,
   mocks,
   newFailsafe,
   resetMocks,
+  sdkTask,
   taskArn,
-  TRANSIENT_ERRORS,
   wakerFailure,
   watchdogFailure,
   watchdogState,
   type TaskSketch,
 } from './support';
+import { awsError, TRANSIENT_FAULTS } from '../../support/aws-errors';
+import { lifecycleEvent } from '../../support/events';
+import { capturePowertools } from '../../support/powertools-output';
 
-const output = captureOutput();
+const output = capturePowertools();
 
 type Call = 'DescribeAutoScalingGroups' | 'SetDesiredCapacity' | 'GetParameter' | 'DescribeInstances' | 'DescribeRule' | 'ListTasks' | 'DescribeTasks' | 'Publish';
 
@@ -85,7 +85,7 @@ class World {
       this.trip('DescribeInstances');
       return { Reservations: [{ Instances: this.instances.map((i) => ({ InstanceId: i.id, LaunchTime: this.launchTime })) }] };
     });
-    mocks.events.on(DescribeRuleCommand).callsFake(() => {
+    mocks.eventBridge.on(DescribeRuleCommand).callsFake(() => {
       this.trip('DescribeRule');
       if (this.rule === 'MISSING') throw awsError('ResourceNotFoundException');
       return { State: this.rule };
@@ -104,19 +104,6 @@ class World {
       return { MessageId: `m-${this.published.length}` };
     });
   }
-}
-
-function sdkTask(t: TaskSketch): Task {
-  return {
-    taskArn: taskArn(t.id),
-    clusterArn: CLUSTER_ARN,
-    group: 'service:gm-mc',
-    lastStatus: 'STOPPED',
-    stopCode: (t.stopCode ?? 'EssentialContainerExited') as Task['stopCode'],
-    stoppedReason: t.stoppedReason ?? 'Essential container in task exited',
-    stoppedAt: ago(t.minutesAgo),
-    containers: [{ name: 'game', exitCode: t.exitCode ?? 1 }],
-  };
 }
 
 let world: World;
@@ -199,7 +186,7 @@ const SCENARIOS: readonly Scenario[] = [
 ];
 
 const CASES = SCENARIOS.flatMap((scenario) =>
-  scenario.calls.flatMap((call) => TRANSIENT_ERRORS.map(([fault, error]) => ({ label: `${scenario.name}: ${call} fails with ${fault}`, scenario, call, fault, error }))),
+  scenario.calls.flatMap((call) => TRANSIENT_FAULTS.map(([fault, error]) => ({ label: `${scenario.name}: ${call} fails with ${fault}`, scenario, call, fault, error }))),
 );
 
 describe('transient errors on each AWS call in turn', () => {
@@ -409,7 +396,7 @@ describe('malformed events and payloads', () => {
   });
 
   it('a lifecycle event (not a failure record) sent to the failsafe by mistake is skipped', async () => {
-    await failsafe(lifecycleEvent('launch'));
+    await failsafe(lifecycleEvent({ transition: 'launch', instanceId: INSTANCE }));
 
     expect(world.stops).toEqual([]);
     expect(output.metric('SkippedEvents')).toBe(1);

@@ -1,3 +1,4 @@
+import '../../support/powertools-env';
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
@@ -6,8 +7,6 @@ import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import {
   ago,
   alerts,
-  awsError,
-  captureOutput,
   crashA,
   crashB,
   crashC,
@@ -28,14 +27,16 @@ import {
   stateIs,
   stops,
   taskArn,
-  TOPIC_ARN,
   wakerFailure,
   watchdogFailure,
   watchdogState,
   type TaskSketch,
 } from './support';
+import { awsError } from '../../support/aws-errors';
+import { TOPIC_ARN } from '../../support/game';
+import { capturePowertools } from '../../support/powertools-output';
 
-const output = captureOutput();
+const output = capturePowertools();
 let failsafe: (event: unknown) => Promise<void>;
 
 beforeEach(() => {
@@ -74,7 +75,7 @@ describe('watchdog failure records', () => {
     expect(alerts()).toEqual([
       { subject: 'mc.example.com stopped: watchdog failing', message: 'watchdog failing for 3 min; stopped mc.example.com: Sandbox.Timedout: Task timed out after 30.00 seconds' },
     ]);
-    expect(output.metrics()).toEqual([expect.objectContaining({ game: 'mc', FailsafeStops: 1, WatchdogFailures: 1 })]);
+    expect(output.documents()).toEqual([expect.objectContaining({ game: 'mc', FailsafeStops: 1, WatchdogFailures: 1 })]);
     expect(output.logs()).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'failsafe stopped mc.example.com', game: 'mc' }));
   });
 
@@ -169,13 +170,13 @@ describe('instance-hook failure records', () => {
 
     await failsafe(hookFailure('launch'));
 
-    expect(mocks.events.commandCalls(DescribeRuleCommand)[0]?.args[0].input).toEqual({ Name: GAME.watchdogRuleName });
+    expect(mocks.eventBridge.commandCalls(DescribeRuleCommand)[0]?.args[0].input).toEqual({ Name: GAME.watchdogRuleName });
     expect(stops()).toEqual([STOP]);
     const [alert] = alerts();
     expect(alert?.subject).toBe('mc.example.com stopped: instance hook failed');
     expect(alert?.message).toContain(`failed after 3 attempts: ThrottlingException: Rate exceeded while handling the launch of ${INSTANCE}`);
     expect(alert?.message).toContain('stopped rather than left running unwatched');
-    expect(output.metrics()).toEqual([expect.objectContaining({ game: 'mc', InstanceHookFailures: 1, FailsafeStops: 1 })]);
+    expect(output.documents()).toEqual([expect.objectContaining({ game: 'mc', InstanceHookFailures: 1, FailsafeStops: 1 })]);
     expect(output.logs()).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'function gm-mc-instance-hook failed', role: 'instance-hook' }));
   });
 
@@ -200,7 +201,7 @@ describe('instance-hook failure records', () => {
 
   it('the watchdog rule does not exist → nothing can watch: stopped, and the missing rule is logged', async () => {
     groupIs(groupAt(1));
-    mocks.events.on(DescribeRuleCommand).rejects(awsError('ResourceNotFoundException', 'Rule gm-mc-watchdog-schedule does not exist'));
+    mocks.eventBridge.on(DescribeRuleCommand).rejects(awsError('ResourceNotFoundException', 'Rule gm-mc-watchdog-schedule does not exist'));
 
     await failsafe(hookFailure('launch'));
 
@@ -214,7 +215,7 @@ describe('instance-hook failure records', () => {
 
     await failsafe(hookFailure('launch'));
 
-    expect(mocks.events.calls()).toHaveLength(0);
+    expect(mocks.eventBridge.calls()).toHaveLength(0);
     expect(stops()).toEqual([]);
     expect(alerts()[0]?.message).toContain('mc.example.com is starting');
   });
@@ -224,7 +225,7 @@ describe('instance-hook failure records', () => {
 
     await failsafe(hookFailure('terminate'));
 
-    expect(mocks.events.calls()).toHaveLength(0);
+    expect(mocks.eventBridge.calls()).toHaveLength(0);
     expect(stops()).toEqual([]);
     const [alert] = alerts();
     expect(alert?.subject).toBe('mc.example.com: instance hook failed');
@@ -246,7 +247,7 @@ describe('instance-hook failure records', () => {
     await failsafe(failureRecord({ functionName: 'gm-valheim-instance-hook', requestPayload: {}, requestId: 'x-1' }));
 
     expect(mocks.autoScaling.calls()).toHaveLength(0);
-    expect(mocks.events.calls()).toHaveLength(0);
+    expect(mocks.eventBridge.calls()).toHaveLength(0);
     expect(alerts()).toEqual([{ subject: 'GameManagement: gm-valheim-instance-hook failed', message: expect.stringContaining('which does not stop another game') }]);
   });
 });
@@ -291,7 +292,7 @@ describe('ECS task state changes', () => {
     expect(message).toContain('crashed 3 times in 15 min; stopped mc.example.com');
     expect(message).toContain('OutOfMemoryError: Container killed due to memory usage');
     expect(message).toContain('exit code 137');
-    expect(output.metrics()).toEqual([expect.objectContaining({ game: 'mc', FailsafeStops: 1, TaskCrashes: 1 })]);
+    expect(output.documents()).toEqual([expect.objectContaining({ game: 'mc', FailsafeStops: 1, TaskCrashes: 1 })]);
   });
 
   it('the event task counts even when ListTasks does not show it yet', async () => {

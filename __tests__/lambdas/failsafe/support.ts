@@ -2,67 +2,34 @@
  * Fixtures for the failsafe tests: the game, the events it receives (built
  * after the formats AWS documents), SDK mocks and what the function printed.
  */
-import {
-  AutoScalingClient,
-  DescribeAutoScalingGroupsCommand,
-  SetDesiredCapacityCommand,
-  type DescribeAutoScalingGroupsCommandOutput,
-} from '@aws-sdk/client-auto-scaling';
-import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { DescribeTasksCommand, ECSClient, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
-import { DescribeRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
+import { DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand, type DescribeAutoScalingGroupsCommandOutput } from '@aws-sdk/client-auto-scaling';
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeTasksCommand, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
+import { DescribeRuleCommand } from '@aws-sdk/client-eventbridge';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { createHandler } from '../../../src/lambdas/failsafe/handler';
-import type { Clock } from '../../../src/lambdas/shared/poll';
 import type { GameView } from '../../../src/runtime/game';
 import type { WatchdogState } from '../../../src/runtime/watchdog-state';
+import { groupDescription, mockAwsClients, resetMocks as resetAll } from '../../support/aws-mocks';
+import { testClock } from '../../support/clock';
+import { lifecycleEvent, scheduledEvent } from '../../support/events';
+import { functionEnvironment, viewOf } from '../../support/game';
 
-export { captureOutput, type Output } from './output';
-
-export const GAME: GameView<'failsafe'> = {
-  id: 'mc',
-  fqdn: 'mc.example.com',
-  asgName: 'gm-mc',
-  clusterName: 'gm-mc',
-  serviceName: 'gm-mc',
-  watchdogRuleName: 'gm-mc-watchdog-schedule',
-  stateParameterName: '/gm/mc/watchdog-state',
-};
-export const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:gm-alerts';
-export const CLUSTER_ARN = 'arn:aws:ecs:eu-west-1:123456789012:cluster/gm-mc';
+export const GAME: GameView<'failsafe'> = viewOf('failsafe');
+export const CLUSTER_ARN = `arn:aws:ecs:eu-west-1:123456789012:cluster/${GAME.clusterName}`;
 export const INSTANCE = 'i-0123456789abcdef0';
-export const ENV: NodeJS.ProcessEnv = { GM_GAME: JSON.stringify(GAME), GM_TOPIC_ARN: TOPIC_ARN };
+export const ENV: NodeJS.ProcessEnv = functionEnvironment('failsafe');
 
 export const NOW = new Date('2025-06-01T12:00:00.000Z');
 export const ago = (minutes: number): Date => new Date(NOW.getTime() - minutes * 60_000);
-export const clock: Clock = { now: () => NOW.getTime(), sleep: async () => undefined };
 
-export const mocks = {
-  autoScaling: mockClient(AutoScalingClient),
-  ec2: mockClient(EC2Client),
-  ecs: mockClient(ECSClient),
-  events: mockClient(EventBridgeClient),
-  sns: mockClient(SNSClient),
-  ssm: mockClient(SSMClient),
-};
+export const mocks = mockAwsClients();
 
-/** A failsafe as deployed, on the fixed clock (a fresh one: nothing remembered from other tests). */
+/** A failsafe as deployed, on a clock frozen at NOW (a fresh one: nothing remembered from other tests). */
 export function newFailsafe(env: NodeJS.ProcessEnv = ENV): (event: unknown) => Promise<void> {
-  return createHandler({ env, clock });
+  return createHandler({ env, clock: testClock(NOW, { frozen: true }) });
 }
-
-export function awsError(name: string, message = name, extra: Record<string, unknown> = {}): Error {
-  return Object.assign(new Error(message), { name, ...extra });
-}
-
-/** Throttling, a 5xx and a timed-out attempt, as the SDK throws them once its own retries are spent. */
-export const TRANSIENT_ERRORS: readonly [string, () => Error][] = [
-  ['throttling', () => awsError('ThrottlingException', 'Rate exceeded', { $fault: 'client', $metadata: { httpStatusCode: 400 } })],
-  ['a 5xx', () => awsError('InternalFailure', 'We encountered an internal error', { $fault: 'server', $metadata: { httpStatusCode: 500 } })],
-  ['a call that hangs past the client timeout', () => awsError('TimeoutError', 'Connection timed out after 10000 ms')],
-];
 
 // ---------------------------------------------------------------- group, rule, state
 
@@ -70,28 +37,7 @@ export function groupAt(
   desired: number,
   instances: { id: string; state: string }[] = desired > 0 ? [{ id: INSTANCE, state: 'InService' }] : [],
 ): DescribeAutoScalingGroupsCommandOutput {
-  return {
-    $metadata: {},
-    AutoScalingGroups: [
-      {
-        AutoScalingGroupName: GAME.asgName,
-        DesiredCapacity: desired,
-        MinSize: 0,
-        MaxSize: 1,
-        DefaultCooldown: 300,
-        AvailabilityZones: ['eu-west-1a'],
-        HealthCheckType: 'EC2',
-        CreatedTime: new Date('2025-01-01T00:00:00Z'),
-        Instances: instances.map(({ id, state }) => ({
-          InstanceId: id,
-          LifecycleState: state as never,
-          AvailabilityZone: 'eu-west-1a',
-          HealthStatus: 'Healthy',
-          ProtectedFromScaleIn: false,
-        })),
-      },
-    ],
-  };
+  return groupDescription(GAME.asgName, desired, instances);
 }
 
 export function groupIs(output: DescribeAutoScalingGroupsCommandOutput): void {
@@ -99,7 +45,7 @@ export function groupIs(output: DescribeAutoScalingGroupsCommandOutput): void {
 }
 
 export function ruleIs(state: 'ENABLED' | 'DISABLED'): void {
-  mocks.events.on(DescribeRuleCommand).resolves({ Name: GAME.watchdogRuleName, State: state, ScheduleExpression: 'rate(1 minute)' });
+  mocks.eventBridge.on(DescribeRuleCommand).resolves({ Name: GAME.watchdogRuleName, State: state, ScheduleExpression: 'rate(1 minute)' });
 }
 
 export function watchdogState(overrides: Partial<WatchdogState> = {}): string {
@@ -159,47 +105,16 @@ export function failureRecord(options: {
 }
 
 /** The scheduled event EventBridge gives the watchdog every minute. */
-export const SCHEDULED_EVENT = {
-  version: '0',
-  id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: '123456789012',
-  time: NOW.toISOString(),
-  region: 'eu-west-1',
-  resources: ['arn:aws:events:eu-west-1:123456789012:rule/gm-mc-watchdog-schedule'],
-  detail: {},
-};
+export const SCHEDULED_EVENT = scheduledEvent(NOW.toISOString());
 
 export function watchdogFailure(requestId = 'w-1', errorMessage = 'Task timed out after 30.00 seconds'): Record<string, unknown> {
   return failureRecord({ functionName: 'gm-mc-watchdog', requestPayload: SCHEDULED_EVENT, requestId, errorMessage, attempts: 1 });
 }
 
-/** An Auto Scaling lifecycle action event as EventBridge delivers it to the instance hook. */
-export function lifecycleEvent(transition: 'launch' | 'terminate', instanceId = INSTANCE): Record<string, unknown> {
-  return {
-    version: '0',
-    id: `lifecycle-${transition}-${instanceId}`,
-    'detail-type': transition === 'launch' ? 'EC2 Instance-launch Lifecycle Action' : 'EC2 Instance-terminate Lifecycle Action',
-    source: 'aws.autoscaling',
-    account: '123456789012',
-    time: ago(10).toISOString(),
-    region: 'eu-west-1',
-    resources: ['arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:1a2b:autoScalingGroupName/gm-mc'],
-    detail: {
-      LifecycleActionToken: '87654321-4321-4321-4321-210987654321',
-      AutoScalingGroupName: GAME.asgName,
-      LifecycleHookName: `gm-mc-${transition}`,
-      EC2InstanceId: instanceId,
-      LifecycleTransition: transition === 'launch' ? 'autoscaling:EC2_INSTANCE_LAUNCHING' : 'autoscaling:EC2_INSTANCE_TERMINATING',
-    },
-  };
-}
-
 export function hookFailure(transition: 'launch' | 'terminate', requestId = 'h-1', instanceId = INSTANCE): Record<string, unknown> {
   return failureRecord({
     functionName: 'gm-mc-instance-hook',
-    requestPayload: lifecycleEvent(transition, instanceId),
+    requestPayload: lifecycleEvent({ transition, instanceId }),
     requestId,
     errorType: 'ThrottlingException',
     errorMessage: 'Rate exceeded',
@@ -254,7 +169,8 @@ export function ecsEvent(t: TaskSketch): Record<string, unknown> {
   };
 }
 
-function sdkTask(t: TaskSketch): Task {
+/** The task as ECS DescribeTasks lists it. */
+export function sdkTask(t: TaskSketch): Task {
   return {
     taskArn: taskArn(t.id),
     clusterArn: CLUSTER_ARN,
@@ -291,7 +207,7 @@ export function alerts(): { subject: string; message: string }[] {
 }
 
 export function resetMocks(): void {
-  for (const mock of Object.values(mocks)) mock.reset();
+  resetAll(mocks);
   mocks.autoScaling.on(SetDesiredCapacityCommand).resolves({});
   mocks.sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
   mocks.ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });

@@ -21,7 +21,8 @@ import {
 import { gaveUpNotice, launchFailedNotice, restartNotice, spotNotice, stoppedNotice } from '../../../src/lambdas/instance-hook/messages';
 import type { GroupSnapshot, Session } from '../../../src/runtime/session';
 import type { WatchdogState } from '../../../src/runtime/watchdog-state';
-import { GAME, launchFailedEvent, lifecycleEvent, spotEvent } from './fixtures';
+import { launchFailedEvent, lifecycleEvent, spotEvent } from '../../support/events';
+import { GAME } from '../../support/game';
 
 const group = (desiredCapacity: number, ...instances: [string, string][]): GroupSnapshot => ({
   desiredCapacity,

@@ -11,23 +11,21 @@
  *   malformed events.
  * Every failure shows in a log line and a metric.
  */
-import './powertools-env';
-import type { GameView } from '../../../src/runtime/game';
+import '../../support/powertools-env';
+import type { RuntimeGame } from '../../../src/runtime/game';
 import type { HookTiming } from '../../../src/lambdas/instance-hook/flows';
-import { FAULTS, GAME, SPOT_GAME, launchFailedEvent, lifecycleEvent, spotEvent } from './fixtures';
-import { captureOutput, type Output } from './output';
-import { NEW, OLD, launchingWorld, runningWorld, sessionOf, stoppingWorld, watchdogStateOf } from './scenarios';
+import { TRANSIENT_FAULTS } from '../../support/aws-errors';
+import { launchFailedEvent, lifecycleEvent, spotEvent } from '../../support/events';
+import { GAME } from '../../support/game';
+import { capturePowertools } from '../../support/powertools-output';
+import { NEW, OLD, SPOT_GAME, launchingWorld, runningWorld, sessionOf, stoppingWorld, watchdogStateOf } from './scenarios';
 import { World, hookFor, type Call } from './world';
 
-let out: Output;
-beforeEach(() => {
-  out = captureOutput();
-});
-afterEach(() => out.restore());
+const out = capturePowertools();
 
 interface FlowCase {
   readonly name: string;
-  readonly game?: GameView<'instance-hook'>;
+  readonly game?: RuntimeGame;
   readonly timing?: Partial<HookTiming>;
   setup(): { world: World; event: Record<string, unknown> };
   /** What must hold at the end, however the run got there. */
@@ -186,7 +184,7 @@ describe.each(CASES)('$name', (flow) => {
     expect(end).toEqual(flow.expected);
   });
 
-  describe.each(FAULTS)('with %s', (_label, makeError) => {
+  describe.each(TRANSIENT_FAULTS)('with %s', (_label, makeError) => {
     it('on each AWS call in turn: a visible failure, and the retry reaches the reference end state', async () => {
       const { calls, end, notices } = await reference();
       for (let k = 0; k < calls.length; k++) {

@@ -3,19 +3,16 @@
  * each test states the end state it leaves — service, records, watchdog rule,
  * lifecycle action, session, notices — and what it logged and counted.
  */
-import './powertools-env';
+import '../../support/powertools-env';
 import { requestStart } from '../../../src/lambdas/shared/session';
 import { createHandler } from '../../../src/lambdas/instance-hook/handler';
-import { GAME, SPOT_GAME, TOPIC_ARN, launchFailedEvent, lifecycleEvent, spotEvent } from './fixtures';
-import { captureOutput, type Output } from './output';
-import { NEW, OLD, SESSION_STARTED_AT, launchingWorld, runningWorld, sessionOf, stoppingWorld, watchdogStateOf } from './scenarios';
+import { launchFailedEvent, lifecycleEvent, spotEvent } from '../../support/events';
+import { GAME, TOPIC_ARN, viewOf } from '../../support/game';
+import { capturePowertools } from '../../support/powertools-output';
+import { NEW, OLD, SESSION_STARTED_AT, SPOT_GAME, launchingWorld, runningWorld, sessionOf, stoppingWorld, watchdogStateOf } from './scenarios';
 import { World, hookFor, type Call } from './world';
 
-let out: Output;
-beforeEach(() => {
-  out = captureOutput();
-});
-afterEach(() => out.restore());
+const out = capturePowertools();
 
 const PLACEHOLDER = '192.0.2.1';
 const names = (calls: readonly Call[]) => calls.map((c) => c.name);
@@ -629,7 +626,7 @@ describe('input and configuration', () => {
 
   it('names the variables missing from the environment', async () => {
     await expect(createHandler({ env: { GM_TOPIC_ARN: TOPIC_ARN } })(lifecycleEvent({ transition: 'launch', instanceId: NEW }))).rejects.toThrow('GM_GAME is not set');
-    const { hostedZoneId: _zone, ...partial } = GAME;
+    const { hostedZoneId: _zone, ...partial } = viewOf('instance-hook');
     await expect(createHandler({ env: { GM_GAME: JSON.stringify(partial), GM_TOPIC_ARN: TOPIC_ARN } })({})).rejects.toThrow('hostedZoneId');
   });
 

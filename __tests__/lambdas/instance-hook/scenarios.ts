@@ -1,6 +1,10 @@
 /** Worlds the instance-hook tests start from. */
-import { GAME } from './fixtures';
+import type { RuntimeGame } from '../../../src/runtime/game';
+import { GAME, testGame } from '../../support/game';
 import { World } from './world';
+
+/** The game on spot capacity (as synth makes it: a shorter stop timeout, within the two-minute notice). */
+export const SPOT_GAME: RuntimeGame = testGame({ spot: true }).game;
 
 export const OLD = 'i-old';
 export const NEW = 'i-new';

@@ -7,7 +7,6 @@
  * actors (a replacement launch, the waker) can act between calls.
  */
 import {
-  AutoScalingClient,
   CompleteLifecycleActionCommand,
   DescribeAutoScalingGroupsCommand,
   SetDesiredCapacityCommand,
@@ -15,33 +14,29 @@ import {
   type InstancesDistribution,
   type LifecycleState,
 } from '@aws-sdk/client-auto-scaling';
-import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import {
   DescribeTasksCommand,
-  ECSClient,
   ListContainerInstancesCommand,
   ListTasksCommand,
   UpdateContainerInstancesStateCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { DisableRuleCommand, EnableRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
+import { DisableRuleCommand, EnableRuleCommand } from '@aws-sdk/client-eventbridge';
+import { ChangeResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { createHandler } from '../../../src/lambdas/instance-hook/handler';
 import type { HookTiming } from '../../../src/lambdas/instance-hook/flows';
-import { awsError, fakeClock, GAME, lifecycleEvent, TOPIC_ARN, type FakeClock } from './fixtures';
+import type { RuntimeGame } from '../../../src/runtime/game';
+import { awsError } from '../../support/aws-errors';
+import { mockAwsClients, resetMocks } from '../../support/aws-mocks';
+import { testClock, type TestClock } from '../../support/clock';
+import { EVENT_TIME, lifecycleEvent } from '../../support/events';
+import { functionEnvironment, GAME } from '../../support/game';
+import { ParameterStore } from '../../support/parameter-store';
 
-export const mocks = {
-  autoScaling: mockClient(AutoScalingClient),
-  ec2: mockClient(EC2Client),
-  ecs: mockClient(ECSClient),
-  eventBridge: mockClient(EventBridgeClient),
-  route53: mockClient(Route53Client),
-  sns: mockClient(SNSClient),
-  ssm: mockClient(SSMClient),
-};
+export const mocks = mockAwsClients();
 
 interface SimInstance {
   id: string;
@@ -72,7 +67,7 @@ export interface Call {
 const game = GAME;
 
 export class World {
-  readonly clock: FakeClock;
+  readonly clock: TestClock;
   desired = 0;
   groupExists = true;
   instances: SimInstance[] = [];
@@ -80,7 +75,7 @@ export class World {
   readonly actions = new Map<string, { instanceId: string; kind: 'launch' | 'terminate'; done: boolean }>();
   /** A spot group's instances distribution (undefined: not a mixed instances group). */
   distribution: InstancesDistribution | undefined;
-  readonly params = new Map<string, string>();
+  readonly params = new ParameterStore();
   rule: 'ENABLED' | 'DISABLED' = 'DISABLED';
   service = { desired: 0, taskDefinition: undefined as string | undefined };
   containerInstances: SimContainerInstance[] = [];
@@ -104,7 +99,7 @@ export class World {
   readonly asgUpdates: Record<string, unknown>[] = [];
 
   constructor(start?: string) {
-    this.clock = fakeClock(start);
+    this.clock = testClock(start ?? EVENT_TIME);
   }
 
   // ------------------------------------------------------------ scenario helpers
@@ -150,12 +145,11 @@ export class World {
   }
 
   setParam(name: string, value: unknown): void {
-    this.params.set(name, typeof value === 'string' ? value : JSON.stringify(value));
+    this.params.set(name, value);
   }
 
   param<T = Record<string, unknown>>(name: string): T | undefined {
-    const raw = this.params.get(name);
-    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+    return this.params.json<T>(name);
   }
 
   /** Tasks of the service that run (desired RUNNING) on the instance. */
@@ -221,7 +215,7 @@ export class World {
   }
 
   install(): this {
-    for (const mock of Object.values(mocks)) mock.reset();
+    resetMocks(mocks);
     const { autoScaling, ec2, ecs, eventBridge, route53, sns, ssm } = mocks;
 
     autoScaling.on(DescribeAutoScalingGroupsCommand).callsFake((input) =>
@@ -355,31 +349,14 @@ export class World {
       }),
     );
 
-    ssm.on(GetParameterCommand).callsFake((input) =>
-      this.call('GetParameter', input, () => {
-        const value = this.params.get(input.Name ?? '');
-        if (value === undefined) throw awsError('ParameterNotFound', `Parameter ${input.Name} not found.`);
-        return { Parameter: { Name: input.Name, Value: value, Type: 'String' } };
-      }),
-    );
-    ssm.on(PutParameterCommand).callsFake((input) =>
-      this.call('PutParameter', input, () => {
-        if (!input.Overwrite && this.params.has(input.Name ?? '')) throw awsError('ParameterAlreadyExists', 'The parameter already exists.');
-        this.params.set(input.Name ?? '', input.Value ?? '');
-        return { Version: 1 };
-      }),
-    );
-    ssm.on(DeleteParameterCommand).callsFake((input) =>
-      this.call('DeleteParameter', input, () => {
-        if (!this.params.delete(input.Name ?? '')) throw awsError('ParameterNotFound', `Parameter ${input.Name} not found.`);
-        return {};
-      }),
-    );
+    ssm.on(GetParameterCommand).callsFake((input) => this.call('GetParameter', input, () => this.params.getParameter(input)));
+    ssm.on(PutParameterCommand).callsFake((input) => this.call('PutParameter', input, () => this.params.putParameter(input)));
+    ssm.on(DeleteParameterCommand).callsFake((input) => this.call('DeleteParameter', input, () => this.params.deleteParameter(input)));
     return this;
   }
 }
 
-/** The handler as deployed for `game`, on the world's clock. */
-export function hookFor(world: World, gameView = game, timing: Partial<HookTiming> = {}) {
-  return createHandler({ env: { GM_GAME: JSON.stringify(gameView), GM_TOPIC_ARN: TOPIC_ARN }, clock: world.clock, timing });
+/** The handler as deployed for `game` (with the environment the constructs write), on the world's clock. */
+export function hookFor(world: World, target: RuntimeGame = game, timing: Partial<HookTiming> = {}) {
+  return createHandler({ env: functionEnvironment('instance-hook', target), clock: world.clock, timing });
 }

@@ -4,31 +4,17 @@
  * so each test states what reached Discord in the END, and that the failure
  * shows in a log line and a metric.
  */
+import '../../support/powertools-env';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { captureOutput, fakeClock, parameterHolds, snsEvent, ssm, testNotifier, WebhookServer } from './support';
+import { awsError, TRANSIENT_FAULTS } from '../../support/aws-errors';
+import { capturePowertools } from '../../support/powertools-output';
+import { frozenClock, parameterHolds, snsEvent, ssm, testNotifier, webhookServer } from './support';
 
-const server = new WebhookServer();
-const output = captureOutput();
-
-beforeAll(() => server.start());
-afterAll(() => server.stop());
-
-beforeEach(() => {
-  ssm.reset();
-  server.answer('ok');
-  server.received = [];
-});
-
-function awsError(name: string, message: string, extra: Record<string, unknown> = {}): Error {
-  return Object.assign(new Error(message), { name, ...extra });
-}
+const server = webhookServer();
+const output = capturePowertools();
 
 describe('the one AWS call (SSM GetParameter) fails', () => {
-  it.each([
-    ['throttling', () => awsError('ThrottlingException', 'Rate exceeded', { $metadata: { httpStatusCode: 400 } })],
-    ['a 5xx', () => awsError('InternalServerError', 'internal error', { $fault: 'server', $metadata: { httpStatusCode: 500 } })],
-    ['a call that hangs past the client timeout', () => awsError('TimeoutError', 'Connection timed out after 10000 ms')],
-  ])('%s → no throw, nothing posted, logged and counted; the next alert reads again and is posted', async (_label, error) => {
+  it.each(TRANSIENT_FAULTS)('%s → no throw, nothing posted, logged and counted; the next alert reads again and is posted', async (_label, error) => {
     const thrown = error();
     ssm.on(GetParameterCommand).rejectsOnce(thrown).resolves({ Parameter: { Value: server.url() } });
     const notify = testNotifier(server);
@@ -147,7 +133,7 @@ describe('malformed events', () => {
     parameterHolds(server.url());
     const event = { Records: [{ Sns: null }, ...snsEvent({ message: 'good' }).Records] };
 
-    await testNotifier(server, { clock: fakeClock() })(event);
+    await testNotifier(server, { clock: frozenClock() })(event);
 
     expect(server.contents()).toEqual(['good']);
     expect(output.metric('SkippedRecords')).toBe(1);

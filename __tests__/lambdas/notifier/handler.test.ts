@@ -1,19 +1,15 @@
+import '../../support/powertools-env';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHandler, handler as productionHandler } from '../../../src/lambdas/notifier/handler';
-import { captureOutput, ENV, fakeClock, PARAMETER, parameterHolds, snsEvent, ssm, testNotifier, WebhookServer } from './support';
+import { capturePowertools } from '../../support/powertools-output';
+import { ENV, frozenClock, PARAMETER, parameterHolds, snsEvent, ssm, testNotifier, webhookServer } from './support';
 
-const server = new WebhookServer();
-const output = captureOutput();
-
-beforeAll(() => server.start());
-afterAll(() => server.stop());
+const server = webhookServer();
+const output = capturePowertools();
 
 beforeEach(() => {
-  ssm.reset();
-  server.answer('ok');
-  server.received = [];
   process.env.GM_DISCORD_PARAMETER = PARAMETER;
 });
 
@@ -83,11 +79,11 @@ describe('notifier', () => {
   it('rate-limited once → waits what Discord asks, posts again, no failure', async () => {
     parameterHolds(server.url());
     server.answer('rate-limited', 'ok');
-    const clock = fakeClock();
+    const clock = frozenClock();
 
     await testNotifier(server, { clock })(snsEvent({ message: 'm' }));
 
-    expect(clock.slept).toEqual([250]);
+    expect(clock.sleeps).toEqual([250]);
     expect(server.contents()).toEqual(['m', 'm']);
     expect(output.metric('WebhookFailures')).toBe(0);
     expect(output.metric('WebhookRateLimited')).toBe(1);
@@ -96,11 +92,11 @@ describe('notifier', () => {
   it('rate-limited for longer than the function can wait → no wait, failure counted', async () => {
     parameterHolds(server.url());
     server.answer('rate-limited-long');
-    const clock = fakeClock();
+    const clock = frozenClock();
 
     await testNotifier(server, { clock })(snsEvent({ message: 'm' }));
 
-    expect(clock.slept).toEqual([]);
+    expect(clock.sleeps).toEqual([]);
     expect(server.received).toHaveLength(1);
     expect(output.metric('WebhookFailures')).toBe(1);
   });

@@ -1,15 +1,14 @@
 /**
  * Fixtures for the notifier tests: a real local webhook server that behaves
  * as told, SNS events as Lambda receives them, and the SSM mock.
+ * Import '../../support/powertools-env' before this file.
  */
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHandler, type NotifierOptions } from '../../../src/lambdas/notifier/handler';
-import type { Clock } from '../../../src/lambdas/shared/poll';
-
-export { captureOutput } from '../failsafe/output';
+import { testClock, type TestClock } from '../../support/clock';
 
 export const PARAMETER = '/gm/discord-webhook';
 export const ENV: NodeJS.ProcessEnv = { GM_DISCORD_PARAMETER: PARAMETER };
@@ -72,15 +71,30 @@ export class WebhookServer {
   }
 }
 
-/** A clock that never sleeps, but remembers for how long it was asked to. */
-export function fakeClock(): Clock & { slept: number[] } {
-  const slept: number[] = [];
-  return { slept, now: () => Date.parse('2025-06-01T12:00:00Z'), sleep: async (ms) => void slept.push(ms) };
+/** A clock that stays at one time and never sleeps, but remembers for how long it was asked to. */
+export function frozenClock(): TestClock {
+  return testClock('2025-06-01T12:00:00Z', { frozen: true });
+}
+
+/**
+ * The webhook server of the file's tests: started before them, stopped after;
+ * before each, the SSM mock is reset and the server answers 'ok' with nothing received.
+ */
+export function webhookServer(): WebhookServer {
+  const server = new WebhookServer();
+  beforeAll(() => server.start());
+  afterAll(() => server.stop());
+  beforeEach(() => {
+    ssm.reset();
+    server.answer('ok');
+    server.received = [];
+  });
+  return server;
 }
 
 /** A notifier that accepts the local server (with the production timeout unless a test needs a short one). */
 export function testNotifier(server: WebhookServer, options: Omit<NotifierOptions, 'extraAllowedPrefix'> = {}): (event: unknown) => Promise<void> {
-  return createHandler({ env: ENV, clock: fakeClock(), extraAllowedPrefix: server.baseUrl, ...options });
+  return createHandler({ env: ENV, clock: frozenClock(), extraAllowedPrefix: server.baseUrl, ...options });
 }
 
 export function parameterHolds(value: string): void {

@@ -12,7 +12,8 @@ import {
   type GameOutcome,
 } from '../../../src/lambdas/waker/decide';
 import { batchFailure, startingNotice } from '../../../src/lambdas/waker/messages';
-import { MINECRAFT, VALHEIM, queryLine } from './fixtures';
+import { queryLine } from '../../support/events';
+import { MINECRAFT, VALHEIM } from './fixtures';
 
 const events = (...messages: unknown[]) => messages.map((message, i) => ({ id: String(i), timestamp: i, message }));
 const parse = (...lines: string[]) => parseBatch(events(...lines)).lines;

@@ -4,7 +4,7 @@
  * run here in process (AWS answered by the in-memory fake), so the samples
  * cannot drift from what the waker reads.
  */
-import './powertools-env';
+import '../../support/powertools-env';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
@@ -12,15 +12,14 @@ import { runLambda } from '../../../src/cli/commands/lambda';
 import { parseBatch, readSubscriptionEvent } from '../../../src/lambdas/waker/decide';
 import { WakeRoutesSchema } from '../../../src/runtime/routes';
 import { FakeWorld } from './fake-world';
-import { captureOutput } from './output';
+import { captureIo } from '../../support/cli-io';
+import { capturePowertools } from '../../support/powertools-output';
 
 const EVENTS = join(__dirname, '../../../examples/events');
 const EVENT_FILE = join(EVENTS, 'waker-srv-lookup.json');
 const ROUTES_FILE = join(EVENTS, 'waker-routes.json');
 
-afterEach(() => {
-  jest.restoreAllMocks();
-});
+capturePowertools(); // keeps the waker's log lines out of the report
 
 describe('examples/events for the waker', () => {
   it('the sample event is a subscription payload of two query-log lines, and the routes file is valid', () => {
@@ -33,17 +32,15 @@ describe('examples/events for the waker', () => {
 
   it('`gm lambda waker` with them starts the stopped game on the SRV lookup (the A lookup does not wake it)', async () => {
     const world = new FakeWorld().stopped('gm-mc');
-    captureOutput();
     const saved = { ...process.env };
     Object.assign(process.env, {
       GM_GAME_REGION: 'eu-west-1',
       GM_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:gm-alerts',
       GM_ROUTES_FILE: ROUTES_FILE,
     });
-    const out: string[] = [];
-    const err: string[] = [];
+    const { io, out, err } = captureIo();
     try {
-      const code = await runLambda(['waker', '--event', EVENT_FILE], { out: (l) => out.push(l), err: (l) => err.push(l) });
+      const code = await runLambda(['waker', '--event', EVENT_FILE], io);
       expect(err).toEqual([]);
       expect(code).toBe(0);
     } finally {

@@ -8,46 +8,28 @@
  * (`TimeoutError`). The waker then throws after handling every game, so
  * Lambda delivers the batch again; the tests replay that retry.
  */
-import './powertools-env';
-import { createHandler, type WakerOptions } from '../../../src/lambdas/waker/handler';
+import '../../support/powertools-env';
 import { STALE_SESSION_MS } from '../../../src/runtime/session';
 import { FakeWorld, type FaultableCommand } from './fake-world';
 import {
   MC_SRV,
   MINECRAFT,
   NOW,
-  SERVER_ERROR,
-  THROTTLED,
-  TIMED_OUT,
   VALHEIM,
   VH_A,
-  logsEvent,
-  queryLine,
+  waker,
   wakerEnv,
 } from './fixtures';
-import { captureOutput, type Output } from './output';
+import { throttling, TRANSIENT_FAULTS } from '../../support/aws-errors';
+import { logsEvent, queryLine } from '../../support/events';
+import { capturePowertools } from '../../support/powertools-output';
 
 let world: FakeWorld;
-let output: Output;
-
-function waker(options: WakerOptions = {}) {
-  return createHandler({ env: wakerEnv(), now: () => NOW, ...options });
-}
+const output = capturePowertools();
 
 beforeEach(() => {
   world = new FakeWorld();
-  output = captureOutput();
 });
-
-afterEach(() => {
-  jest.restoreAllMocks();
-});
-
-const FAULTS: [string, () => Error][] = [
-  ['throttling', THROTTLED],
-  ['a 5xx', SERVER_ERROR],
-  ['a call that hangs past the client timeout', TIMED_OUT],
-];
 
 /** The claim is the PutParameter of the session (Overwrite false); the pending wake is an overwrite. */
 const claim = (input: Record<string, unknown>) => input.Overwrite === false;
@@ -60,7 +42,7 @@ function expectFailureVisible(errorName: string): void {
   expect(output.metrics()).toContainEqual({ name: 'WakeFailures', value: 1, game: 'minecraft' });
 }
 
-describe.each(FAULTS)('starting a stopped game, under %s', (_label, fault) => {
+describe.each(TRANSIENT_FAULTS)('starting a stopped game, under %s', (_label, fault) => {
   const steps: [string, FaultableCommand, ((input: Record<string, unknown>) => boolean) | undefined][] = [
     ['the session claim (PutParameter)', 'PutParameter', claim],
     ['the group description (DescribeAutoScalingGroups)', 'DescribeAutoScalingGroups', undefined],
@@ -80,7 +62,7 @@ describe.each(FAULTS)('starting a stopped game, under %s', (_label, fault) => {
     // End state after the failed attempt: minecraft not started and no claim left behind; valheim started and announced.
     expect(world.groups.get(MINECRAFT.asgName)?.desired).toBe(0);
     expect(world.parameters.has(MINECRAFT.sessionParameterName)).toBe(false);
-    expect(world.scaled()).toEqual(['gm-valheim-asg 1']);
+    expect(world.scaled()).toEqual([`${VALHEIM.asgName} 1`]);
     expect(world.published.map((p) => p.Subject)).toEqual(['starting valheim.example.com']);
     expectFailureVisible(fault().name);
     expect(output.logs()).toContainEqual(expect.objectContaining({ level: 'ERROR', game: 'minecraft', transient: true }));
@@ -88,7 +70,7 @@ describe.each(FAULTS)('starting a stopped game, under %s', (_label, fault) => {
     // Lambda's retry of the same batch: minecraft starts, valheim (already up) is left alone.
     output.clear();
     await expect(handler(event)).resolves.toMatchObject({ games: { minecraft: 'started', valheim: 'already-up' } });
-    expect(world.scaled()).toEqual(['gm-valheim-asg 1', 'gm-minecraft-asg 1']);
+    expect(world.scaled()).toEqual([`${VALHEIM.asgName} 1`, `${MINECRAFT.asgName} 1`]);
     expect(world.published.map((p) => p.Subject)).toEqual(['starting valheim.example.com', 'starting mc.example.com']);
     expect(world.parameters.has(MINECRAFT.sessionParameterName)).toBe(true);
   });
@@ -113,13 +95,15 @@ describe.each(FAULTS)('starting a stopped game, under %s', (_label, fault) => {
 
     // A later delivery of the same lookup neither starts the game again nor announces it.
     await expect(handler(logsEvent([MC_SRV]))).resolves.toMatchObject({ games: { minecraft: 'already-up' } });
-    expect(world.scaled()).toEqual(['gm-minecraft-asg 1']);
+    expect(world.scaled()).toEqual([`${MINECRAFT.asgName} 1`]);
   });
 
   it('on the running game (claim or description fails): throws, changes nothing, and the retry finds it up', async () => {
     world.running(MINECRAFT.asgName, MINECRAFT.sessionParameterName);
     const session = world.parameters.get(MINECRAFT.sessionParameterName);
-    world.fail('PutParameter', fault).fail('DescribeAutoScalingGroups', fault);
+    // The claim fails and so does reading it back (which tells a claim SSM applied before the answer was lost);
+    // the next delivery finds the claim taken and the description fails.
+    world.fail('PutParameter', fault).fail('GetParameter', fault).fail('DescribeAutoScalingGroups', fault);
     const handler = waker();
 
     await expect(handler(logsEvent([MC_SRV]))).rejects.toMatchObject({ name: 'WakeFailedError' });
@@ -154,7 +138,7 @@ describe.each(FAULTS)('starting a stopped game, under %s', (_label, fault) => {
 describe('a start that fails and cannot even release its claim', () => {
   it('says so in the log and the metric, and the first wake after the claim is stale starts the game', async () => {
     world.stopped(MINECRAFT.asgName);
-    world.fail('DescribeAutoScalingGroups', THROTTLED).fail('DeleteParameter', THROTTLED);
+    world.fail('DescribeAutoScalingGroups', throttling).fail('DeleteParameter', throttling);
 
     await expect(waker()(logsEvent([MC_SRV]))).rejects.toThrow(/could not wake minecraft \(ClaimNotReleasedError: .*could not be released/);
     expect(output.logs()).toContainEqual(
@@ -167,7 +151,7 @@ describe('a start that fails and cannot even release its claim', () => {
 
     const later = new Date(NOW.getTime() + STALE_SESSION_MS + 1000);
     await expect(waker({ now: () => later })(logsEvent([MC_SRV]))).resolves.toMatchObject({ games: { minecraft: 'started' } });
-    expect(world.scaled()).toEqual(['gm-minecraft-asg 1']);
+    expect(world.scaled()).toEqual([`${MINECRAFT.asgName} 1`]);
     expect(world.published).toHaveLength(1);
   });
 });
@@ -181,7 +165,7 @@ describe('the same event twice, events out of order', () => {
     await expect(handler(event)).resolves.toMatchObject({ games: { minecraft: 'started' } });
     await expect(handler(event)).resolves.toMatchObject({ games: { minecraft: 'already-up' } });
 
-    expect(world.scaled()).toEqual(['gm-minecraft-asg 1']);
+    expect(world.scaled()).toEqual([`${MINECRAFT.asgName} 1`]);
     expect(world.published).toHaveLength(1);
     expect(output.metrics()).toEqual([{ name: 'Wakes', value: 1, game: 'minecraft' }]);
   });
@@ -193,7 +177,7 @@ describe('the same event twice, events out of order', () => {
     const results = await Promise.all([waker()(event), waker()(event)]);
 
     expect(results.map((r) => r.games.minecraft).sort()).toEqual(['already-up', 'started']);
-    expect(world.scaled()).toEqual(['gm-minecraft-asg 1']);
+    expect(world.scaled()).toEqual([`${MINECRAFT.asgName} 1`]);
     expect(world.published).toHaveLength(1);
   });
 
@@ -218,7 +202,7 @@ describe('the same event twice, events out of order', () => {
     });
 
     expect(world.parameters.get(MINECRAFT.sessionParameterName)).toBe(session);
-    expect(world.scaled()).toEqual(['gm-minecraft-asg 1']);
+    expect(world.scaled()).toEqual([`${MINECRAFT.asgName} 1`]);
     expect(world.published).toHaveLength(1);
   });
 
@@ -239,7 +223,7 @@ describe('missing or corrupt state', () => {
 
     await expect(waker()(logsEvent([MC_SRV]))).resolves.toMatchObject({ games: { minecraft: 'started' } });
 
-    expect(world.scaled()).toEqual(['gm-minecraft-asg 1']);
+    expect(world.scaled()).toEqual([`${MINECRAFT.asgName} 1`]);
     expect(JSON.parse(world.parameters.get(MINECRAFT.sessionParameterName) ?? 'null')).toMatchObject({ source: 'lookup', startedAt: NOW.toISOString() });
     expect(world.published).toHaveLength(1);
   });
@@ -249,7 +233,7 @@ describe('missing or corrupt state', () => {
     world.parameters.set(MINECRAFT.sessionParameterName, JSON.stringify({ startedAt: '2024-05-01T06:00:00.000Z', source: 'lookup' }));
 
     await expect(waker()(logsEvent([MC_SRV]))).resolves.toMatchObject({ games: { minecraft: 'started' } });
-    expect(world.scaled()).toEqual(['gm-minecraft-asg 1']);
+    expect(world.scaled()).toEqual([`${MINECRAFT.asgName} 1`]);
   });
 
   it('a session claimed a moment ago by another start is left to it: no second start', async () => {

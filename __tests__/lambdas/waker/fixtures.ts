@@ -4,6 +4,7 @@
  * routes file. The waker runs in us-east-1 (where Route53 writes query logs)
  * and acts on the games in their own region.
  */
+import { createHandler, type WakerOptions } from '../../../src/lambdas/waker/handler';
 import type { WakeRoute } from '../../../src/runtime/routes';
 import { queryLine } from '../../support/events';
 import { testGame, writeRoutesFile } from '../../support/game';
@@ -31,3 +32,8 @@ export function wakerEnv(routes: readonly WakeRoute[] = [MINECRAFT, VALHEIM], ex
 }
 
 export const NOW = new Date('2024-05-01T10:00:03.000Z');
+
+/** The waker as deployed (environment from `wakerEnv`), at NOW; options override. */
+export function waker(options: WakerOptions = {}) {
+  return createHandler({ env: wakerEnv(), now: () => NOW, ...options });
+}

@@ -1,8 +1,7 @@
-import './powertools-env';
+import '../../support/powertools-env';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHandler, type WakerOptions } from '../../../src/lambdas/waker/handler';
 import { endSession } from '../../../src/lambdas/shared/session';
 import { FakeWorld } from './fake-world';
 import {
@@ -13,28 +12,19 @@ import {
   TOPIC_ARN,
   VALHEIM,
   VH_A,
-  logsEvent,
-  queryLine,
   route,
+  waker,
   wakerEnv,
-  writeRoutesFile,
 } from './fixtures';
-import { captureOutput, type Output } from './output';
+import { logsEvent, queryLine } from '../../support/events';
+import { writeRoutesFile } from '../../support/game';
+import { capturePowertools } from '../../support/powertools-output';
 
 let world: FakeWorld;
-let output: Output;
-
-function waker(options: WakerOptions = {}) {
-  return createHandler({ env: wakerEnv(), now: () => NOW, ...options });
-}
+const output = capturePowertools();
 
 beforeEach(() => {
   world = new FakeWorld();
-  output = captureOutput();
-});
-
-afterEach(() => {
-  jest.restoreAllMocks();
 });
 
 describe('waker: a lookup starts a stopped game', () => {
@@ -45,7 +35,7 @@ describe('waker: a lookup starts a stopped game', () => {
 
     expect(world.groups.get(MINECRAFT.asgName)?.desired).toBe(1);
     expect(world.callsOf('SetDesiredCapacity').map((c) => c.input)).toEqual([
-      { AutoScalingGroupName: 'gm-minecraft-asg', DesiredCapacity: 1, HonorCooldown: false },
+      { AutoScalingGroupName: MINECRAFT.asgName, DesiredCapacity: 1, HonorCooldown: false },
     ]);
     expect(JSON.parse(world.parameters.get(MINECRAFT.sessionParameterName) ?? 'null')).toEqual({
       startedAt: NOW.toISOString(),
@@ -89,7 +79,7 @@ describe('waker: a lookup starts a stopped game', () => {
     ]);
 
     expect(results.map((r) => r.games.minecraft).sort()).toEqual(['already-up', 'started']);
-    expect(world.scaled()).toEqual(['gm-minecraft-asg 1']);
+    expect(world.scaled()).toEqual([`${MINECRAFT.asgName} 1`]);
     expect(world.published).toHaveLength(1);
     expect(output.metrics()).toEqual([{ name: 'Wakes', value: 1, game: 'minecraft' }]);
   });
@@ -99,7 +89,7 @@ describe('waker: a lookup starts a stopped game', () => {
 
     await Promise.all(Array.from({ length: 5 }, () => waker()(logsEvent([MC_SRV, VH_A]))));
 
-    expect(world.scaled().sort()).toEqual(['gm-minecraft-asg 1', 'gm-valheim-asg 1']);
+    expect(world.scaled().sort()).toEqual([`${MINECRAFT.asgName} 1`, `${VALHEIM.asgName} 1`]);
     expect(world.published.map((p) => p.Subject).sort()).toEqual(['starting mc.example.com', 'starting valheim.example.com']);
   });
 
@@ -117,7 +107,7 @@ describe('waker: a lookup starts a stopped game', () => {
 
     await waker()(logsEvent([queryLine('_MINECRAFT._tcp.Mc.Example.COM.', 'SRV'), queryLine('VALHEIM.EXAMPLE.COM.', 'aaaa')]));
 
-    expect(world.scaled().sort()).toEqual(['gm-minecraft-asg 1', 'gm-valheim-asg 1']);
+    expect(world.scaled().sort()).toEqual([`${MINECRAFT.asgName} 1`, `${VALHEIM.asgName} 1`]);
   });
 
   it('starts each of two games of one batch, each counted under its own game', async () => {
@@ -190,7 +180,7 @@ describe('waker: a lookup of a game that is not stopped', () => {
       // The old host has saved and left; the instance hook ends the session, which takes the recorded wake.
       world.groups.get(MINECRAFT.asgName)!.instances = [];
       await expect(endSession(MINECRAFT, new Date(NOW.getTime() + 90_000), GAME_REGION)).resolves.toMatchObject({ result: 'started' });
-      expect(world.scaled()).toEqual(['gm-minecraft-asg 1']);
+      expect(world.scaled()).toEqual([`${MINECRAFT.asgName} 1`]);
       expect(world.parameters.has(MINECRAFT.pendingWakeParameterName)).toBe(false);
       expect(JSON.parse(world.parameters.get(MINECRAFT.sessionParameterName) ?? 'null')).toMatchObject({
         source: 'pending-wake',
@@ -204,12 +194,12 @@ describe('waker: a lookup of a game that is not stopped', () => {
 
     await expect(waker()(logsEvent([MC_SRV, VH_A]))).resolves.toMatchObject({ games: { minecraft: 'missing', valheim: 'started' } });
 
-    expect(world.scaled()).toEqual(['gm-valheim-asg 1']);
+    expect(world.scaled()).toEqual([`${VALHEIM.asgName} 1`]);
     expect(world.parameters.has(MINECRAFT.sessionParameterName)).toBe(false);
     expect(output.logs()).toContainEqual(
       expect.objectContaining({
         level: 'ERROR',
-        message: expect.stringMatching(/gm-minecraft-asg of game minecraft does not exist in eu-central-1; check the waker's routes\.json/),
+        message: expect.stringMatching(new RegExp(`${MINECRAFT.asgName} of game minecraft does not exist in eu-central-1; check the waker's routes\\.json`)),
       }),
     );
     expect(output.metrics()).toEqual(
@@ -302,6 +292,6 @@ describe('waker: environment and routing table', () => {
     // A changed file is not read again by a warm container (a deploy makes a new one).
     writeFileSync(String(env.GM_ROUTES_FILE), JSON.stringify([VALHEIM]));
     await expect(handler(logsEvent([VH_A]))).resolves.toMatchObject({ games: {} });
-    expect(world.scaled()).toEqual(['gm-minecraft-asg 1']);
+    expect(world.scaled()).toEqual([`${MINECRAFT.asgName} 1`]);
   });
 });

@@ -1,10 +1,13 @@
 /** The connections probe's polling of SSM, with a simulated clock so the deadline costs no real time. */
 import { GetCommandInvocationCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
 import { COMMAND_DEADLINE_MS, portsArgument, probeByConnections } from '../../../src/lambdas/watchdog/probes/connections';
-import { awsError, mocks, simulatedClock, throttling } from './support';
+import { mocks } from './support';
+import { awsError, throttling } from '../../support/aws-errors';
+import { testClock } from '../../support/clock';
+import { GAME } from '../../support/game';
 
 const ssm = mocks.ssm;
-const TARGET = { instanceId: 'i-0123456789abcdef0', documentName: 'gm-count-connections', ports: [{ port: 2456, protocol: 'udp' as const }, { port: 2457, protocol: 'udp' as const }] };
+const TARGET = { instanceId: 'i-0123456789abcdef0', documentName: GAME.connectionsDocumentName, ports: [{ port: 2456, protocol: 'udp' as const }, { port: 2457, protocol: 'udp' as const }] };
 
 beforeEach(() => {
   ssm.reset();
@@ -18,7 +21,7 @@ describe('connections probe', () => {
 
   it('gives up at the deadline when the command never finishes', async () => {
     ssm.on(GetCommandInvocationCommand).resolves({ Status: 'InProgress', StatusDetails: 'InProgress' });
-    const clock = simulatedClock(0);
+    const clock = testClock(0);
 
     const result = await probeByConnections(TARGET, clock);
 
@@ -29,7 +32,7 @@ describe('connections probe', () => {
 
   it('waits only as long as the deadline it is given', async () => {
     ssm.on(GetCommandInvocationCommand).resolves({ Status: 'InProgress', StatusDetails: 'InProgress' });
-    const clock = simulatedClock(0);
+    const clock = testClock(0);
 
     await probeByConnections(TARGET, clock, 6_000);
 
@@ -39,19 +42,19 @@ describe('connections probe', () => {
   it('a throttled GetCommandInvocation is "not yet", not a failure', async () => {
     ssm.on(GetCommandInvocationCommand).rejectsOnce(throttling()).resolves({ Status: 'Success', StandardOutputContent: '1\n' });
 
-    await expect(probeByConnections(TARGET, simulatedClock(0))).resolves.toEqual({ ok: true, players: 1, latencyMs: 1000 });
+    await expect(probeByConnections(TARGET, testClock(0))).resolves.toEqual({ ok: true, players: 1, latencyMs: 1000 });
   });
 
   it('a cancelled command is a probe error', async () => {
     ssm.on(GetCommandInvocationCommand).resolves({ Status: 'Cancelled', StatusDetails: 'Cancelled' });
 
-    await expect(probeByConnections(TARGET, simulatedClock(0))).resolves.toEqual({ ok: false, error: expect.stringContaining('ended Cancelled') });
+    await expect(probeByConnections(TARGET, testClock(0))).resolves.toEqual({ ok: false, error: expect.stringContaining('ended Cancelled') });
   });
 
   it('an unexpected GetCommandInvocation error is a probe error, not a throw', async () => {
     ssm.on(GetCommandInvocationCommand).rejects(awsError('AccessDeniedException', 'User is not authorized'));
 
-    await expect(probeByConnections(TARGET, simulatedClock(0))).resolves.toEqual({ ok: false, error: 'AccessDeniedException: User is not authorized' });
+    await expect(probeByConnections(TARGET, testClock(0))).resolves.toEqual({ ok: false, error: 'AccessDeniedException: User is not authorized' });
   });
 
   it('exit 3 of the script (the game is not listening yet) is a probe error, never 0 players', async () => {
@@ -63,7 +66,7 @@ describe('connections probe', () => {
       StatusDetails: 'Failed',
     });
 
-    await expect(probeByConnections(TARGET, simulatedClock(0))).resolves.toEqual({ ok: false, error: 'game is not listening yet' });
+    await expect(probeByConnections(TARGET, testClock(0))).resolves.toEqual({ ok: false, error: 'game is not listening yet' });
   });
 
   it('another failing exit status reports the script\'s error output', async () => {
@@ -74,7 +77,7 @@ describe('connections probe', () => {
       StatusDetails: 'Failed',
     });
 
-    await expect(probeByConnections(TARGET, simulatedClock(0))).resolves.toEqual({
+    await expect(probeByConnections(TARGET, testClock(0))).resolves.toEqual({
       ok: false,
       error: expect.stringMatching(/^count-connections on i-0123456789abcdef0 ended Failed: .*install conntrack-tools$/),
     });
@@ -83,13 +86,13 @@ describe('connections probe', () => {
   it('a SendCommand without a command id is a probe error', async () => {
     ssm.on(SendCommandCommand).resolves({});
 
-    await expect(probeByConnections(TARGET, simulatedClock(0))).resolves.toEqual({ ok: false, error: expect.stringContaining('returned no command id') });
+    await expect(probeByConnections(TARGET, testClock(0))).resolves.toEqual({ ok: false, error: expect.stringContaining('returned no command id') });
   });
 
   it('counts the players printed by a successful command and sends the ports', async () => {
     ssm.on(GetCommandInvocationCommand).resolves({ Status: 'Success', StandardOutputContent: '4\n' });
 
-    await expect(probeByConnections(TARGET, simulatedClock(0))).resolves.toEqual({ ok: true, players: 4, latencyMs: 0 });
+    await expect(probeByConnections(TARGET, testClock(0))).resolves.toEqual({ ok: true, players: 4, latencyMs: 0 });
     expect(ssm.commandCalls(SendCommandCommand)[0]!.args[0].input.Parameters).toEqual({ ports: ['udp:2456 udp:2457'] });
   });
 });

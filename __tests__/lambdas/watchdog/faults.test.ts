@@ -8,7 +8,7 @@
  * AWS keeps its state between runs here (the group's capacity, the stored
  * watchdog state), so a test can run the next minute and see what it does.
  */
-import './powertools-env';
+import '../../support/powertools-env';
 import { DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
@@ -23,34 +23,27 @@ import {
   INSTANCE,
   NOW,
   SCHEDULED,
-  awsError,
   bootingState,
   disabledRules,
   givenConnections,
   givenRecords,
   givenSession,
   iso,
-  logLines,
   lookupSession,
-  metricNames,
   mocks,
   playedState,
   published,
   resetWorld,
   savedStates,
   scaledTo,
-  serverError,
-  throttling,
-  timeout,
   watchdog,
-  type SimulatedClock,
 } from './support';
+import { awsError, TRANSIENT_FAULTS } from '../../support/aws-errors';
+import { groupDescription } from '../../support/aws-mocks';
+import type { TestClock } from '../../support/clock';
+import { capturePowertools } from '../../support/powertools-output';
 
-const FAULTS = [
-  ['throttling', throttling],
-  ['a 5xx', serverError],
-  ['a call hung past its timeout', timeout],
-] as const;
+const output = capturePowertools();
 
 const MINUTE = 60_000;
 
@@ -78,15 +71,7 @@ function givenWorld(state: WatchdogState | string | undefined, desired = 1): voi
 }
 
 function describeWorldGroup() {
-  return {
-    AutoScalingGroups: [{
-      AutoScalingGroupName: GAME.asgName,
-      DesiredCapacity: world.desired,
-      MinSize: 0,
-      MaxSize: 1,
-      Instances: world.instances.map((i) => ({ InstanceId: i.id, LifecycleState: i.state })),
-    }],
-  };
+  return groupDescription(GAME.asgName, world.desired, world.instances);
 }
 
 function scaleWorld(input: { DesiredCapacity: number }) {
@@ -100,15 +85,15 @@ const storedState = () => JSON.parse(world.stored ?? 'null') as WatchdogState;
 
 /** The failure is visible: a log line with this message and the metric. */
 function expectVisible(level: string, message: string | RegExp, metric: string): void {
-  expect(logLines()).toContainEqual(expect.objectContaining({ level, message: typeof message === 'string' ? message : expect.stringMatching(message) }));
-  expect(metricNames()).toContain(metric);
+  expect(output.logs()).toContainEqual(expect.objectContaining({ level, message: typeof message === 'string' ? message : expect.stringMatching(message) }));
+  expect(output.metricNames()).toContain(metric);
 }
 
 const expectRunFailureVisible = () => expectVisible('ERROR', 'watchdog run failed', 'RunFailures');
 const expectProbeErrorVisible = () => expectVisible('WARN', 'probe failed', 'ProbeErrors');
 
 /** The next scheduled run, a minute later, with fresh Powertools output. */
-async function nextMinute(run: (e: unknown) => Promise<unknown>, clock: SimulatedClock): Promise<unknown> {
+async function nextMinute(run: (e: unknown) => Promise<unknown>, clock: TestClock): Promise<unknown> {
   clock.at += MINUTE;
   resetOutput();
   return run(SCHEDULED);
@@ -129,7 +114,7 @@ function idleDue(): void {
 
 beforeEach(resetWorld);
 
-describe.each(FAULTS)('%s', (_kind, fault) => {
+describe.each(TRANSIENT_FAULTS)('%s', (_kind, fault) => {
   describe('on a call that fails the run: nothing half-done, and the next minute stops the game (no lost stop)', () => {
     it('DescribeAutoScalingGroups', async () => {
       idleDue();
@@ -223,12 +208,12 @@ describe.each(FAULTS)('%s', (_kind, fault) => {
       expectRunFailureVisible();
 
       await expect(nextMinute(run, clock)).resolves.toEqual({ status: 'no-instance', desiredCapacity: 0 });
-      expect(disabledRules()).toEqual(['gm-mc-watchdog', 'gm-mc-watchdog']);
+      expect(disabledRules()).toEqual([GAME.watchdogRuleName, GAME.watchdogRuleName]);
     });
   });
 
   describe('on a probe\'s call: a probe error, never zero players, so no stop (and the idle clock pauses)', () => {
-    const expectNoStopThenStop = async (run: (e: unknown) => Promise<unknown>, clock: SimulatedClock, heal: () => void) => {
+    const expectNoStopThenStop = async (run: (e: unknown) => Promise<unknown>, clock: TestClock, heal: () => void) => {
       await expect(run(SCHEDULED)).resolves.toMatchObject({ status: 'probed', probe: { ok: false }, actions: [] });
       expect(scaledTo()).toEqual([]);
       expect(storedState()).toMatchObject({ consecutiveProbeErrors: 1, probeErrorsSince: expect.any(String), players: 0 });
@@ -386,8 +371,8 @@ describe('missing or corrupt state: a fresh one, from now; never a stop or a "no
     expect(storedState()).toMatchObject({ instanceId: INSTANCE, watchingSince: expect.any(String), consecutiveProbeErrors: 1 });
     expect(scaledTo()).toEqual([]);
     expect(published()).toEqual([]);
-    expect(logLines()).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'starting a fresh watchdog state', reason: expect.stringContaining(reason) }));
-    expect(metricNames()).toContain('StateResets');
+    expect(output.logs()).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'starting a fresh watchdog state', reason: expect.stringContaining(reason) }));
+    expect(output.metricNames()).toContain('StateResets');
   });
 
   it('a corrupt session: readiness counted from the launch', async () => {

@@ -3,14 +3,12 @@
  * it, AWS mocked (aws-sdk-client-mock), time simulated. Failures of AWS calls
  * are in faults.test.ts.
  */
-import './powertools-env';
+import '../../support/powertools-env';
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { GetCommandInvocationCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
-import { createServer, type Server } from 'minecraft-protocol';
-import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 import { READY_PROBE_INTERVAL_MS, READY_WAIT_MS } from '../../../src/lambdas/watchdog/flows';
 import { PLACEHOLDER_IPV4 } from '../../../src/runtime/dns';
 import {
@@ -18,22 +16,16 @@ import {
   INSTANCE,
   NOW,
   SCHEDULED,
-  awsError,
   bootingState,
   disabledRules,
-  environment,
   givenConnections,
-  givenGameTasks,
   givenGroup,
   givenRecords,
   givenServing,
   givenSession,
   givenState,
   iso,
-  logLines,
   lookupSession,
-  metricNames,
-  metrics,
   mocks,
   playedState,
   published,
@@ -42,6 +34,12 @@ import {
   scaledTo,
   watchdog,
 } from './support';
+import { awsError } from '../../support/aws-errors';
+import { functionEnvironment } from '../../support/game';
+import { closedPort, startMinecraftServer, type MinecraftServer } from '../../support/minecraft';
+import { capturePowertools } from '../../support/powertools-output';
+
+const output = capturePowertools();
 
 beforeEach(resetWorld);
 
@@ -55,7 +53,7 @@ describe('watchdog handler', () => {
 
     expect(outcome).toEqual({ status: 'probed', instanceId: INSTANCE, probe: { ok: true, players: 0, latencyMs: 0 }, actions: [{ type: 'stop', reason: 'idle', minutes: 11 }] });
     expect(mocks.ssm.commandCalls(SendCommandCommand)[0]!.args[0].input).toMatchObject({
-      DocumentName: 'gm-count-connections',
+      DocumentName: GAME.connectionsDocumentName,
       InstanceIds: [INSTANCE],
       Parameters: { ports: ['tcp:25565 udp:19132'] },
     });
@@ -64,7 +62,7 @@ describe('watchdog handler', () => {
       { TopicArn: expect.any(String), Subject: 'stopping mc.example.com: idle 11 min', Message: expect.stringContaining('starts it again') },
     ]);
     expect(savedState()).toMatchObject({ stopReason: 'idle', stopRequestedAt: iso(0), lastRunAt: iso(0), players: 0 });
-    expect(metrics()).toEqual(expect.arrayContaining([
+    expect(output.metrics()).toEqual(expect.arrayContaining([
       { name: 'Players', value: 0, game: 'mc' },
       { name: 'ProbeLatency', value: 0, game: 'mc' },
     ]));
@@ -81,7 +79,7 @@ describe('watchdog handler', () => {
     expect(scaledTo()).toEqual([]);
     expect(published()).toEqual([]);
     expect(savedState()).toMatchObject({ players: 2, lastPlayersAt: iso(0), idleSince: iso(0), everJoined: true });
-    expect(metrics()).toContainEqual({ name: 'Players', value: 2, game: 'mc' });
+    expect(output.metrics()).toContainEqual({ name: 'Players', value: 2, game: 'mc' });
   });
 
   it('keeps the last count through a failed probe (the instance hook reads it on a spot warning)', async () => {
@@ -110,7 +108,7 @@ describe('watchdog handler', () => {
         Message: 'mc.example.com is ready, 180 s after the wake-up. Connect to mc.example.com.',
       }]);
       expect(savedState()).toMatchObject({ readyAt: iso(0), consecutiveProbeErrors: 0, players: 0 });
-      expect(metrics()).toContainEqual({ name: 'StartupSeconds', value: 180, game: 'mc' });
+      expect(output.metrics()).toContainEqual({ name: 'StartupSeconds', value: 180, game: 'mc' });
     });
 
     it('counts from the launch when no session names a lookup (a start by `gm start`)', async () => {
@@ -213,8 +211,8 @@ describe('watchdog handler', () => {
         lastRunAt: iso(0),
         maxHoursAlerted: false,
       });
-      expect(logLines()).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'starting a fresh watchdog state', reason: 'nothing stored' }));
-      expect(metricNames()).toContain('StateResets');
+      expect(output.logs()).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'starting a fresh watchdog state', reason: 'nothing stored' }));
+      expect(output.metricNames()).toContain('StateResets');
     });
 
     it('an unreadable state an hour into the session, while the probe fails, is not "not ready after 60 min"', async () => {
@@ -282,8 +280,8 @@ describe('watchdog handler', () => {
     expect(outcome).toMatchObject({ status: 'probed', actions: [], probe: { ok: false, error: expect.stringContaining(`ended ${status}`) } });
     expect(scaledTo()).toEqual([]);
     expect(savedState()).toMatchObject({ consecutiveProbeErrors: 2, probeErrorsSince: iso(1), lastProbeError: expect.stringContaining(status) });
-    expect(metricNames()).toEqual(['ProbeErrors']);
-    expect(logLines()).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'probe failed', type: 'connections' }));
+    expect(output.metricNames()).toEqual(['ProbeErrors']);
+    expect(output.logs()).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'probe failed', type: 'connections' }));
   });
 
   it('waits for the invocation that does not exist yet right after SendCommand', async () => {
@@ -318,11 +316,11 @@ describe('watchdog handler', () => {
   it('throws, naming the group, when the Auto Scaling group does not exist: logged and counted', async () => {
     mocks.autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });
 
-    await expect(watchdog().run(SCHEDULED)).rejects.toThrow(/Auto Scaling group gm-mc-asg not found.*cdktf deploy/);
+    await expect(watchdog().run(SCHEDULED)).rejects.toThrow(new RegExp(`Auto Scaling group ${GAME.asgName} not found.*cdktf deploy`));
     expect(disabledRules()).toEqual([]);
     expect(savedStatesCount()).toBe(0);
-    expect(logLines()).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'watchdog run failed', error: expect.stringContaining('gm-mc-asg') }));
-    expect(metrics()).toContainEqual({ name: 'RunFailures', value: 1, game: 'mc' });
+    expect(output.logs()).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'watchdog run failed', error: expect.stringContaining(`Auto Scaling group ${GAME.asgName} not found`) }));
+    expect(output.metrics()).toContainEqual({ name: 'RunFailures', value: 1, game: 'mc' });
   });
 
   it.each([
@@ -334,9 +332,9 @@ describe('watchdog handler', () => {
 
     await expect(watchdog().run(SCHEDULED)).resolves.toEqual({ status: 'no-instance', desiredCapacity: 0 });
 
-    expect(disabledRules()).toEqual(['gm-mc-watchdog']);
+    expect(disabledRules()).toEqual([GAME.watchdogRuleName]);
     expect(mocks.ssm.calls()).toEqual([]);
-    expect(metrics()).toEqual([]);
+    expect(output.metrics()).toEqual([]);
   });
 
   it('watches the InService instance when a replacement overlaps it', async () => {
@@ -429,9 +427,9 @@ describe('watchdog handler', () => {
     });
 
     describe('against a real Minecraft server that starts while the run waits', () => {
-      let server: Server | undefined;
+      let server: MinecraftServer | undefined;
       afterEach(async () => {
-        server?.close();
+        await server?.close();
         server = undefined;
       });
 
@@ -444,7 +442,7 @@ describe('watchdog handler', () => {
         const { run, clock } = watchdog({ game: queryGame(port) });
         // The game starts listening 12 s into the run.
         clock.onSleep = async (at) => {
-          if (at - NOW >= 12_000 && !server) server = await startMinecraft(port);
+          if (at - NOW >= 12_000 && !server) server = await startMinecraftServer({ port });
         };
 
         const outcome = await run(SCHEDULED);
@@ -463,21 +461,21 @@ describe('watchdog handler', () => {
     givenConnections('Success', '1');
 
     await expect(watchdog().run({ hello: 'world' })).resolves.toMatchObject({ status: 'probed', probe: { ok: true, players: 1 } });
-    expect(logLines()).toContainEqual(expect.objectContaining({ level: 'WARN', message: expect.stringContaining('other than its schedule') }));
-    expect(metricNames()).toContain('UnexpectedEvents');
+    expect(output.logs()).toContainEqual(expect.objectContaining({ level: 'WARN', message: expect.stringContaining('other than its schedule') }));
+    expect(output.metricNames()).toContain('UnexpectedEvents');
   });
 
   it('fails with the variable name when GM_GAME is missing, before any AWS call: logged and counted', async () => {
-    const { GM_GAME: _game, ...env } = environment();
+    const { GM_GAME: _game, ...env } = functionEnvironment('watchdog');
 
     await expect(watchdog({ env }).run(SCHEDULED)).rejects.toThrow(/GM_GAME is not set/);
     expect(mocks.autoScaling.calls()).toEqual([]);
-    expect(logLines()).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'watchdog run failed' }));
-    expect(metricNames()).toContain('RunFailures');
+    expect(output.logs()).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'watchdog run failed' }));
+    expect(output.metricNames()).toContain('RunFailures');
   });
 
   it('refuses a GM_GAME that lacks a field it reads, naming the field', async () => {
-    const env = environment();
+    const env = functionEnvironment('watchdog');
     const game = JSON.parse(env.GM_GAME ?? '') as Record<string, unknown>;
     delete game.hostedZoneId;
 
@@ -487,22 +485,4 @@ describe('watchdog handler', () => {
 
 function savedStatesCount(): number {
   return mocks.ssm.calls().filter((c) => (c.args[0].input as { Name?: string; Value?: string }).Value !== undefined).length;
-}
-
-/** A port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const probe: TcpServer = createTcpServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-async function startMinecraft(port: number): Promise<Server> {
-  const server = createServer({ 'online-mode': false, host: '127.0.0.1', port, version: '1.20.1', motd: 'watchdog test' });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', () => resolve());
-    server.once('error', reject);
-  });
-  return server;
 }

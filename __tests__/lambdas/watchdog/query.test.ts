@@ -2,18 +2,14 @@
  * The query probe against a real Minecraft server speaking the real protocol
  * (minecraft-protocol's server), with fake offline-mode players joining and leaving.
  */
-import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
-import { createClient, createServer, type Client, type Server } from 'minecraft-protocol';
 import type { ProbeResult } from '../../../src/lambdas/watchdog/probes/probe-result';
 import { probeByQuery, queryPlayers } from '../../../src/lambdas/watchdog/probes/query';
+import { closedPort, LOCALHOST as HOST, startMinecraftServer, type MinecraftServer } from '../../support/minecraft';
 
-const VERSION = '1.20.1';
-const HOST = '127.0.0.1';
 const DEADLINE_MS = 20_000;
 
-let server: Server;
+let minecraft: MinecraftServer;
 let port: number;
-const clients: Client[] = [];
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -29,57 +25,23 @@ async function probeUntil(players: number): Promise<ProbeResult> {
   throw new Error(`the probe never reported ${players} players; last answer ${JSON.stringify(last)}`);
 }
 
-function join(username: string): Client {
-  const client = createClient({ username, host: HOST, port, version: VERSION, auth: 'offline' });
-  client.on('error', () => undefined); // a disconnect at teardown is expected
-  clients.push(client);
-  return client;
-}
-
-/** A port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const probe: TcpServer = createTcpServer();
-  await new Promise<void>((resolve) => probe.listen(0, HOST, resolve));
-  const { port: free } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return free;
-}
-
 beforeAll(async () => {
-  server = createServer({ 'online-mode': false, host: HOST, port: 0, version: VERSION, motd: 'watchdog test' });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', () => resolve());
-    server.once('error', reject);
-  });
-  // minecraft-protocol's typings do not declare the TCP server it listens with;
-  // it is the only way to learn the port chosen for port 0.
-  port = ((server as unknown as { socketServer: TcpServer }).socketServer.address() as AddressInfo).port;
+  minecraft = await startMinecraftServer();
+  port = minecraft.port;
 });
 
-/** Ends a player's connection and waits until it is closed (ending an ended client would leave a 30 s timer behind). */
-async function leave(client: Client): Promise<void> {
-  if (client.ended) return;
-  const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
-  client.end('bye');
-  await ended;
-}
-
-afterAll(async () => {
-  await Promise.all(clients.map(leave));
-  server.close();
-});
+afterAll(() => minecraft.close());
 
 describe('query probe against a real Minecraft server', () => {
   it('reports 0, then 2 while two players are on, then 0 after they leave', async () => {
     const empty = await probeUntil(0);
     expect(empty).toEqual({ ok: true, players: 0, latencyMs: expect.any(Number) });
 
-    const alice = join('alice');
-    const bob = join('bob');
+    const [alice, bob] = await Promise.all([minecraft.join('alice'), minecraft.join('bob')]);
     await expect(probeUntil(2)).resolves.toMatchObject({ ok: true, players: 2 });
-    expect(server.playerCount).toBe(2);
+    expect(minecraft.server.playerCount).toBe(2);
 
-    await Promise.all([leave(alice), leave(bob)]);
+    await Promise.all([minecraft.leave(alice), minecraft.leave(bob)]);
     await expect(probeUntil(0)).resolves.toMatchObject({ ok: true, players: 0 });
   });
 

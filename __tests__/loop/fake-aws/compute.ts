@@ -32,7 +32,8 @@
  *   agent's ECS_WARM_POOLS_CHECK), and keeps its container-instance status.
  */
 import type { GroupInstance } from '../../../src/runtime/session';
-import { awsError, type World } from './world';
+import { awsError } from '../../support/aws-errors';
+import type { World } from './world';
 
 export interface FakeGroupSetup {
   readonly name: string;

@@ -14,7 +14,8 @@
  * task is STOPPED) unless the host goes away first: then the container dies
  * with the host, the world is not saved, and the world records it.
  */
-import { awsError, type World } from './world';
+import { awsError } from '../../support/aws-errors';
+import type { World } from './world';
 
 export interface FakeServiceSetup {
   readonly name: string;

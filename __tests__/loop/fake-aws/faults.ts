@@ -7,9 +7,9 @@
  * never run here: one injected failure stands for a call that still failed
  * after all of the SDK's attempts — what the function itself sees.
  */
-import { awsError } from './world';
+import { awsError, timeoutError } from '../../support/aws-errors';
+import type { ServiceName } from '../../support/aws-mocks';
 
-export type ServiceName = 'autoScaling' | 'cloudWatch' | 'ec2' | 'ecs' | 'eventBridge' | 'route53' | 'sns' | 'ssm';
 export type FaultKind = 'throttle' | 'server' | 'timeout';
 
 export interface FaultRule {
@@ -64,12 +64,11 @@ const SERVER: Record<ServiceName, string> = {
 export function faultError(service: ServiceName, kind: FaultKind): Error {
   switch (kind) {
     case 'throttle':
-      return Object.assign(awsError(THROTTLE[service], 'Rate exceeded', 'client', 400), { $retryable: { throttling: true } });
+      return Object.assign(awsError(THROTTLE[service], 'Rate exceeded'), { $retryable: { throttling: true } });
     case 'server':
-      return awsError(SERVER[service], 'We encountered an internal error. Please try again.', 'server', service === 'route53' ? 503 : 500);
+      return awsError(SERVER[service], 'We encountered an internal error. Please try again.', service === 'route53' ? 503 : 500);
     case 'timeout':
-      // As @smithy/node-http-handler throws it when requestTimeout passes.
-      return Object.assign(new Error('Connection timed out after 10000 ms'), { name: 'TimeoutError' });
+      return timeoutError();
   }
 }
 

@@ -22,7 +22,6 @@
  * notice (120 s) and the hook heartbeat (360 s).
  */
 import {
-  AutoScalingClient,
   CompleteLifecycleActionCommand,
   DescribeAutoScalingGroupsCommand,
   DescribeWarmPoolCommand,
@@ -30,22 +29,20 @@ import {
   SetDesiredCapacityCommand,
   UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import {
   DescribeContainerInstancesCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
-  ECSClient,
   ListContainerInstancesCommand,
   ListTasksCommand,
   StopTaskCommand,
   UpdateContainerInstancesStateCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { DescribeRuleCommand, DisableRuleCommand, EnableRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DescribeRuleCommand, DisableRuleCommand, EnableRuleCommand } from '@aws-sdk/client-eventbridge';
+import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import {
   DeleteParameterCommand,
   GetCommandInvocationCommand,
@@ -53,17 +50,20 @@ import {
   GetParametersCommand,
   PutParameterCommand,
   SendCommandCommand,
-  SSMClient,
 } from '@aws-sdk/client-ssm';
-import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
+import type { AwsStub } from 'aws-sdk-client-mock';
 import { Compute, type ComputeTiming, type FakeGroup, type FakeGroupSetup } from './compute';
 import { Ecs, type EcsTiming, type FakeServiceSetup, type FakeTask } from './ecs';
-import { Faults, type ServiceName } from './faults';
+import { Faults } from './faults';
 import { Route53, Rules, Sns, Ssm, type PublishedMessage, type RecordValue } from './services';
-import { awsError, World, type EmittedEvent } from './world';
+import { awsError } from '../../support/aws-errors';
+import { mockAwsClients, type ServiceName } from '../../support/aws-mocks';
+import { World, type EmittedEvent } from './world';
 
-export { awsError, type EmittedEvent } from './world';
-export { faultError, type AwsCall, type FaultKind, type FaultRule, type ServiceName } from './faults';
+export { awsError } from '../../support/aws-errors';
+export type { EmittedEvent } from './world';
+export { faultError, type AwsCall, type FaultKind, type FaultRule } from './faults';
+export type { ServiceName } from '../../support/aws-mocks';
 export type { FakeEc2Instance, FakeGroup, FakeGroupInstance, FakeGroupSetup } from './compute';
 export type { FakeContainerInstance, FakeService, FakeServiceSetup, FakeTask } from './ecs';
 export type { PublishedMessage, RecordValue } from './services';
@@ -108,19 +108,6 @@ export interface FakeAwsSetup {
 
 const isLifecycleEvent = (e: EmittedEvent) => e.source === 'aws.autoscaling' && e['detail-type'].endsWith('Lifecycle Action');
 
-function mockAllClients() {
-  return {
-    autoScaling: mockClient(AutoScalingClient),
-    cloudWatch: mockClient(CloudWatchClient),
-    ec2: mockClient(EC2Client),
-    ecs: mockClient(ECSClient),
-    eventBridge: mockClient(EventBridgeClient),
-    route53: mockClient(Route53Client),
-    sns: mockClient(SNSClient),
-    ssm: mockClient(SSMClient),
-  } satisfies Record<ServiceName, unknown>;
-}
-
 export class FakeAws {
   readonly world: World;
   readonly compute: Compute;
@@ -134,7 +121,7 @@ export class FakeAws {
   playersOn: (gameId: string, instanceId: string) => number = (gameId) => this.playerCounts.get(gameId) ?? 0;
   private readonly playerCounts = new Map<string, number>();
   private readonly games: ReadonlyMap<string, FakeGameSetup>;
-  private readonly mocks = mockAllClients();
+  private readonly mocks = mockAwsClients();
   private readonly conflicts = new Map<string, string>();
 
   constructor(private readonly setup: FakeAwsSetup) {
@@ -161,7 +148,7 @@ export class FakeAws {
       this.ecs.addService(game.id, game.cluster, game.service);
     }
     for (const r of setup.records) this.route53.set(r.name, r.type, { ttl: r.ttl, values: r.values });
-    for (const [name, value] of Object.entries(setup.parameters)) this.ssm.parameters.set(name, { value, version: 1 });
+    for (const [name, value] of Object.entries(setup.parameters)) this.ssm.parameters.set(name, value);
     for (const [name, state] of Object.entries(setup.rules)) this.eventRules.states.set(name, state);
     this.world.afterChange = () => this.checkInvariants();
     this.wire();

@@ -2,7 +2,9 @@
  * The simpler services: SSM (parameters, and Run Command for the
  * `connections` probe), Route53 records, EventBridge rules and SNS.
  */
-import { awsError, type World } from './world';
+import { awsError } from '../../support/aws-errors';
+import { ParameterStore } from '../../support/parameter-store';
+import type { World } from './world';
 
 function recordKey(name: string, type: string): string {
   return `${name.toLowerCase().replace(/\.+$/, '')} ${type.toUpperCase()}`;
@@ -33,45 +35,33 @@ export interface ConnectionsView {
 }
 
 export class Ssm {
-  readonly parameters = new Map<string, { value: string; version: number }>();
+  /** The parameters, as SSM keeps them (support/parameter-store.ts); each change a command makes goes to the journal. */
+  readonly parameters = new ParameterStore();
   private readonly invocations = new Map<string, { status: string; code: number; stdout: string; stderr: string }>();
   private commandCounter = 0;
 
-  constructor(private readonly world: World, private readonly connections: ConnectionsView) {}
+  constructor(private readonly world: World, private readonly connections: ConnectionsView) {
+    this.parameters.onChange = (change, name) => this.world.log(`ssm ${change} ${name}`);
+  }
 
   get(name: string | undefined) {
-    const p = name === undefined ? undefined : this.parameters.get(name);
-    if (name === undefined || !p) throw awsError('ParameterNotFound', `parameter ${String(name)} not found`);
-    return { Parameter: { Name: name, Type: 'String' as const, Value: p.value, Version: p.version } };
+    return this.parameters.getParameter({ Name: name });
   }
 
   getMany(names: readonly string[]) {
-    return {
-      Parameters: names.filter((n) => this.parameters.has(n)).map((n) => this.get(n).Parameter),
-      InvalidParameters: names.filter((n) => !this.parameters.has(n)),
-    };
+    return this.parameters.getParameters({ Names: names });
   }
 
   put(input: { Name?: string; Value?: string; Overwrite?: boolean }) {
-    if (!input.Name || input.Value === undefined) throw awsError('ValidationException', 'PutParameter needs Name and Value');
-    const existing = this.parameters.get(input.Name);
-    if (existing && !input.Overwrite) throw awsError('ParameterAlreadyExists', `The parameter already exists. To overwrite this value, set the overwrite option in the request to true.`);
-    if (input.Value.length > 4096) throw awsError('ValidationException', `parameter value of ${input.Name} is over 4 KB`);
-    const version = (existing?.version ?? 0) + 1;
-    this.parameters.set(input.Name, { value: input.Value, version });
-    this.world.log(`ssm put ${input.Name}`);
-    return { Version: version, Tier: 'Standard' as const };
+    return this.parameters.putParameter(input);
   }
 
   delete(name: string | undefined) {
-    if (name === undefined || !this.parameters.has(name)) throw awsError('ParameterNotFound', `parameter ${String(name)} not found`);
-    this.parameters.delete(name);
-    this.world.log(`ssm delete ${name}`);
-    return {};
+    return this.parameters.deleteParameter({ Name: name });
   }
 
   value(name: string): string | undefined {
-    return this.parameters.get(name)?.value;
+    return this.parameters.get(name);
   }
 
   /** Runs count-connections.sh at once: exit 3 while nothing listens, else the player count. */

@@ -10,11 +10,6 @@
  * the test calls `settle()`, each at its own time, in order.
  */
 
-/** An error shaped like those the SDK throws for a service's error response. */
-export function awsError(name: string, message: string, fault: 'client' | 'server' = 'client', httpStatusCode = fault === 'server' ? 500 : 400): Error {
-  return Object.assign(new Error(message), { name, $fault: fault, $metadata: { httpStatusCode, attempts: 1 } });
-}
-
 /** An EventBridge event as AWS sends it (lifecycle actions, launch failures, spot warnings, ECS task changes). */
 export interface EmittedEvent {
   readonly version: '0';

@@ -3,7 +3,7 @@
  * simulated AWS and prints what it cost and how it behaved. Used by the
  * bench (`printTraceReport()`) and checked by __tests__/loop/traces.test.ts.
  */
-import '../powertools-env';
+import '../../support/powertools-env-silent';
 import { PRICES, runTrace, type TraceResult } from './runner';
 import { loadTraces, type Trace } from './trace';
 

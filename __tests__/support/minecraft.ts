@@ -1,9 +1,10 @@
 /**
  * A real Minecraft Java server (minecraft-protocol's server, the real
  * protocol on 127.0.0.1) and offline-mode players joining and leaving it, so
- * the watchdog's query probe counts real players over the network.
+ * the watchdog's query probe and `gm probe` count real players over the
+ * network; and a port where nothing listens.
  */
-import type { AddressInfo, Server as TcpServer } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 import { createClient, createServer, type Client, type Server, type ServerClient } from 'minecraft-protocol';
 
 export const MINECRAFT_VERSION = '1.20.1';
@@ -26,15 +27,25 @@ export interface MinecraftServer {
   close(): Promise<void>;
 }
 
-export async function startMinecraftServer(): Promise<MinecraftServer> {
+/** A port on 127.0.0.1 with nothing listening on it: bound by the system, then released. */
+export async function closedPort(): Promise<number> {
+  const probe: TcpServer = createTcpServer();
+  await new Promise<void>((resolve) => probe.listen(0, LOCALHOST, resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** Starts the server on `port` (default: one the system picks) and resolves once it listens. */
+export async function startMinecraftServer(options: { readonly port?: number } = {}): Promise<MinecraftServer> {
   const server = createServer({
     'online-mode': false,
     host: LOCALHOST,
-    port: 0,
+    port: options.port ?? 0,
     version: MINECRAFT_VERSION,
-    motd: 'control loop test',
-    // The test's clock jumps whole minutes between watchdog runs; the server's
-    // keep-alive check reads the clock and would take each jump for a dead player.
+    motd: 'GameManagement test',
+    // A simulated clock may jump whole minutes (the loop's watchdog runs); the
+    // server's keep-alive check reads the clock and would take each jump for a dead player.
     keepAlive: false,
   });
   await new Promise<void>((resolve, reject) => {
