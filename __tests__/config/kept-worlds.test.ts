@@ -62,7 +62,46 @@ describe('kept worlds', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).format()).toContain('(file): expected {"keptWorlds": ["<game id>", …]}; restore it from version control');
+    expect((error as ConfigError).format()).toContain('keptWorlds: missing or not a list; expected {"keptWorlds": ["<game id>", …]}; restore it from version control');
     expect(existsSync(join(dir, 'g.worlds.lock.json'))).toBe(true);
+  });
+
+  /** What guardKeptWorlds says about a lock file with this text: the problems, or "accepted". */
+  function lockProblems(text: string): string[] {
+    const dir = mkdtempSync(join(tmpdir(), 'gm-lock-'));
+    writeFileSync(join(dir, 'g.worlds.lock.json'), text);
+    try {
+      guardKeptWorlds(join(dir, 'g.yaml'), config({ mc: '' }));
+    } catch (e) {
+      if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${p.message}`);
+      throw e;
+    }
+    return ['accepted'];
+  }
+
+  it.each([
+    ['truncated JSON', '{"keptWorlds": ["mc"', /^\(file\): found no valid JSON \(.+\); expected \{"keptWorlds"/],
+    ['an empty file', '', /^\(file\): found no valid JSON/],
+    ['null', 'null', /^keptWorlds: missing or not a list/],
+    ['a list at the top', '["mc"]', /^keptWorlds: missing or not a list/],
+  ])('rejects a corrupt lock file (%s) with a clean error, never a stack trace', (_what, text, expected) => {
+    expect(lockProblems(text)).toEqual([expect.stringMatching(expected)]);
+  });
+
+  it.each([
+    ['a path', '../../etc/passwd'],
+    ['a Terraform template', '${path.cwd}'],
+    ['__proto__', '__proto__'],
+    ['upper case', 'MC'],
+    ['a number', 42],
+    ['a very long id', 'a'.repeat(40)],
+  ])('rejects a lock file holding a hostile id (%s), naming its place', (_what, id) => {
+    expect(lockProblems(JSON.stringify({ keptWorlds: ['mc', id] }))).toEqual([
+      expect.stringMatching(/^keptWorlds\[1\]: found .+; expected a game id \(a lower-case letter/),
+    ]);
+  });
+
+  it('accepts a lock with a game id listed twice, keeping it once', () => {
+    expect(lockProblems(JSON.stringify({ keptWorlds: ['mc', 'mc', 'old'] }))).toEqual(['accepted']);
   });
 });

@@ -80,7 +80,7 @@ describe('defaults and derived values', () => {
   it('gives the SRV record only to Minecraft Java, unless srv asks for one', () => {
     const image = (name: string) => parseConfigText(VALID.replace('itzg/minecraft-server', name), 't.yaml', {}).games[0]!.srv;
     expect(image('itzg/minecraft-server:java21')).toBeDefined();
-    expect(image('ghcr.io/itzg/minecraft-server@sha256:abc')).toBeDefined();
+    expect(image(`ghcr.io/itzg/minecraft-server@sha256:${'a'.repeat(64)}`)).toBeDefined();
     expect(image('itzg/minecraft-bedrock-server')).toBeUndefined();
     expect(image('lloesche/valheim-server')).toBeUndefined();
     const custom = parseConfigText(VALID.replace('itzg/minecraft-server', 'x/y').replace('ports:', 'srv: { service: game, protocol: tcp }\n    ports:'), 't.yaml', {}).games[0]!.srv;

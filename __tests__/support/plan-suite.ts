@@ -1,17 +1,22 @@
 /**
- * One describe block per configuration: synth it once, then for each stack
- * `terraform init` from the local mirror (the provider is linked, not
- * copied), `validate` and `plan` offline, and check the plan creates exactly
- * what the stack declares — including every piece of the control loop. One
- * test file per configuration, so jest runs them in parallel.
+ * Real `terraform validate` and `plan` of whole configurations, offline.
+ *
+ * Every configuration of a suite is synthesized once, and all their stacks
+ * become modules of one Terraform root: one `init`, one `validate`, one
+ * `plan` for all (the provider's start and schema load dominate a small
+ * stack's plan, so planning 20 stacks at once costs little more than one).
+ * Each stack is then checked on its own: it validates, and its plan creates
+ * exactly what it declares, including every piece of the control loop.
+ * Each phase prints a line as it starts, so a long run shows where it is.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../src/app';
+import type { ReleasedWorld } from '../../src/config/kept-worlds';
 import { loadConfig } from '../../src/config/load';
 import type { Config } from '../../src/config/resolve';
-import { declaredResources, planStack, prepareStack, type PlanSummary } from './terraform';
+import { declaredResources, moduleName, prepareStack, planStack, prepareStackBundle, type PlanSummary, type StackBundle, type StackRef } from './terraform';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -45,48 +50,143 @@ export function expectControlLoop(plan: PlanSummary, config: Config): void {
 }
 
 /** Synthesizes every stack of `config` into a fresh folder, as `cdktf synth` does; returns the stacks folder. */
-export function synthStacks(config: Config): string {
+export function synthStacks(config: Config, released: readonly ReleasedWorld[] = []): string {
   const out = mkdtempSync(join(tmpdir(), 'gm-plan-'));
-  buildApp(config, out).app.synth();
+  buildApp(config, out, released).app.synth();
   return join(out, 'stacks');
+}
+
+/** What every planned stack must show: it creates exactly what it declares, and what its kind of stack needs. */
+export function expectStackPlan(plan: PlanSummary | undefined, json: Record<string, unknown>, stack: string, config: Config): void {
+  const creates = plan?.creates ?? 0;
+  expect(creates).toBe(declaredResources(json));
+  expect(creates).toBeGreaterThan(0);
+  if (stack === 'gamemanagement') expectControlLoop(plan!, config);
+  if (stack === 'gamemanagement-worlds') {
+    expect(plan!.byType.aws_efs_file_system ?? 0).toBe(config.games.filter((g) => !g.existingFileSystemId).length);
+  }
+  if (stack === 'bootstrap') {
+    expect(plan!.byType.aws_s3_bucket).toBe(1);
+  }
 }
 
 /** Runs `terraform init`, `validate` and `plan` on one synthesized stack and checks the plan creates exactly what it declares. */
 export function expectStackPlans(stacksDir: string, stack: string, config: Config): void {
   const prepared = prepareStack({ stacksDir, stack, region: config.region });
   expect(prepared.run(['validate', '-no-color'])).toContain('Success! The configuration is valid.');
-  const plan = planStack(prepared);
-  expect(plan.creates).toBe(declaredResources(prepared.json));
-  expect(plan.creates).toBeGreaterThan(0);
-  if (stack === 'gamemanagement') expectControlLoop(plan, config);
-  if (stack === 'gamemanagement-worlds') {
-    expect(plan.byType.aws_efs_file_system ?? 0).toBe(config.games.filter((g) => !g.existingFileSystemId).length);
-  }
-  if (stack === 'bootstrap') {
-    expect(plan.byType.aws_s3_bucket).toBe(1);
-  }
+  expectStackPlan(planStack(prepared), prepared.json, stack, config);
+}
+
+/** A progress line on the terminal while jest runs (jest holds console output until the file ends). */
+export function progress(message: string): void {
+  process.stderr.write(`  [terraform] ${message}\n`);
+}
+
+/** One configuration of a bundle: how to load it, which stacks to plan, and kept worlds it releases. */
+export interface PlannedConfiguration {
+  readonly label: string;
+  readonly load: () => Config;
+  readonly stacks: readonly string[];
+  readonly released?: readonly ReleasedWorld[];
+}
+
+export interface BundledPlans {
+  readonly config: (label: string) => Config;
+  readonly stackJson: (label: string, stack: string) => Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- Terraform JSON
+  readonly plan: (label: string, stack: string) => PlanSummary | undefined;
+  readonly validate: () => ValidateResult;
+}
+
+interface Diagnostic { readonly severity: string; readonly summary: string; readonly detail?: string; readonly range?: { readonly filename: string } }
+export interface ValidateResult { readonly valid: boolean; readonly errors: readonly Diagnostic[] }
+
+/** Minutes a whole bundle may take on a busy 2-core machine (jest's per-test default is for single tests). */
+const BUNDLE_TIMEOUT_MS = 20 * 60_000;
+
+/**
+ * Synthesizes each configuration (in `beforeAll`), and validates and plans
+ * all their stacks in one Terraform root. Returns accessors for the tests.
+ */
+export function bundlePlans(configurations: readonly PlannedConfiguration[]): BundledPlans {
+  const configs = new Map<string, Config>();
+  const labels = new Map<string, string>();
+  let bundle: StackBundle;
+  let validation: ValidateResult;
+  let plans: Map<string, PlanSummary>;
+  const started = Date.now();
+  const seconds = () => `${Math.round((Date.now() - started) / 1000)} s`;
+  beforeAll(() => {
+    const refs = new Map<string, StackRef>();
+    progress(`synthesizing ${configurations.length} configurations`);
+    for (const c of configurations) {
+      const config = c.load();
+      configs.set(c.label, config);
+      const stacksDir = synthStacks(config, c.released);
+      for (const stack of c.stacks) {
+        const name = moduleName(`${c.label}-${stack}`);
+        labels.set(`${c.label}\0${stack}`, name);
+        refs.set(name, { stacksDir, stack, region: config.region });
+      }
+    }
+    progress(`${refs.size} stacks as modules of one root: terraform init (${seconds()})`);
+    bundle = prepareStackBundle(refs);
+    progress(`terraform validate (${seconds()})`);
+    const report = JSON.parse(bundle.run(['validate', '-json', '-no-color'])) as { valid: boolean; diagnostics: Diagnostic[] };
+    validation = { valid: report.valid, errors: report.diagnostics.filter((d) => d.severity === 'error') };
+    progress(`terraform plan of every stack at once (${seconds()})`);
+    plans = validation.valid ? bundle.plan() : new Map();
+    progress(`planned in ${seconds()}`);
+  }, BUNDLE_TIMEOUT_MS);
+
+  const moduleOf = (label: string, stack: string): string => {
+    const name = labels.get(`${label}\0${stack}`);
+    if (!name) throw new Error(`${label} ${stack} is not in this bundle`);
+    return name;
+  };
+  return {
+    config: (label) => configs.get(label)!,
+    stackJson: (label, stack) => bundle.stacks.get(moduleOf(label, stack))!,
+    plan: (label, stack) => plans.get(moduleOf(label, stack)),
+    validate: () => validation,
+  };
+}
+
+/** The errors `terraform validate` found in one stack (module), as readable lines. */
+export function validationErrorsOf(result: ValidateResult, label: string, stack: string): string[] {
+  const name = moduleName(`${label}-${stack}`);
+  return result.errors
+    .filter((d) => !d.range || d.range.filename.startsWith(`${name}/`) || d.range.filename.includes(`/${name}/`))
+    .map((d) => `${d.range?.filename ?? ''}: ${d.summary}${d.detail ? ` — ${d.detail}` : ''}`);
 }
 
 /**
- * Synthesizes `loadConfiguration()` once (in `beforeAll`) and plans each of
- * `stacks`. `label` names the describe block.
+ * The plan tests of several configurations in one bundle: per configuration
+ * and stack, `terraform validate` passes and the plan creates every declared
+ * resource. Returns the bundle for further checks.
  */
-export function describeConfigPlans(label: string, loadConfiguration: () => Config, stacks: readonly string[]): void {
-  describe(label, () => {
-    let config: Config;
-    let stacksDir: string;
-    beforeAll(() => {
-      config = loadConfiguration();
-      stacksDir = synthStacks(config);
-    });
-
-    it.each(stacks)('%s passes terraform validate and plans every declared resource', (stack) => {
-      expectStackPlans(stacksDir, stack, config);
-    });
+export function describeBundledPlans(configurations: readonly PlannedConfiguration[]): BundledPlans {
+  const plans = bundlePlans(configurations);
+  const cases = configurations.flatMap((c) => c.stacks.map((stack) => [c.label, stack] as const));
+  it('every stack passes terraform validate', () => {
+    expect(plans.validate().errors.map((d) => `${d.range?.filename ?? ''}: ${d.summary}${d.detail ? ` — ${d.detail}` : ''}`)).toEqual([]);
+    expect(plans.validate().valid).toBe(true);
   });
+  it.each(cases)('%s: %s validates and plans every declared resource', (label, stack) => {
+    expect(validationErrorsOf(plans.validate(), label, stack)).toEqual([]);
+    expectStackPlan(plans.plan(label, stack), plans.stackJson(label, stack), stack, plans.config(label));
+  });
+  return plans;
 }
 
-/** The plans of one configuration file of the repository (the examples and the shipped file). */
-export function describePlans(configFile: string, stacks: readonly string[]): void {
-  describeConfigPlans(configFile, () => loadConfig(join(ROOT, configFile), {}), stacks);
+/**
+ * The configurations the repository ships: `gamemanagement.yaml` (all three
+ * stacks) and every example but `examples/minecraft-java.yaml`, which is the
+ * shipped file with other comments (checked in examples-covered.test.ts).
+ */
+export function shippedConfigurations(): PlannedConfiguration[] {
+  const examples = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.yaml') && f !== 'minecraft-java.yaml').sort();
+  return [
+    { label: 'gamemanagement.yaml', load: () => loadConfig(join(ROOT, 'gamemanagement.yaml'), {}), stacks: ['bootstrap', 'gamemanagement-worlds', 'gamemanagement'] },
+    ...examples.map((f) => ({ label: `examples/${f}`, load: () => loadConfig(join(ROOT, 'examples', f), {}), stacks: ['gamemanagement-worlds', 'gamemanagement'] })),
+  ];
 }

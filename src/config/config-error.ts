@@ -12,9 +12,11 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 
-  format(): string {
+  /** What the user sees; `shownFile` names the file as the user knows it (relative to where they ran synth). */
+  format(shownFile = this.file): string {
     const lines = this.problems.map((p) => `  ${p.path}: ${p.message}`);
-    return [`${this.message}:`, ...lines, 'Nothing was synthesized. Fix the file and run again.'].join('\n');
+    const count = `${this.problems.length} problem${this.problems.length === 1 ? '' : 's'}`;
+    return [`${shownFile} has ${count}:`, ...lines, 'Nothing was synthesized. Fix the file and run again.'].join('\n');
   }
 }
 

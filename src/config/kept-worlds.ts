@@ -53,13 +53,26 @@ export function checkKeptWorlds(config: Config, lock: KeptWorldsLock): { release
   return { released: released.sort((a, b) => a.gameId.localeCompare(b.gameId)), next: { keptWorlds: [...keep].sort() } };
 }
 
-function readLock(path: string): KeptWorldsLock {
+/** A game id as the configuration allows it: the lock names Terraform resources and `removed` blocks after it. */
+const GAME_ID = /^[a-z][a-z0-9-]{0,30}$/;
+
+export function readLock(path: string): KeptWorldsLock {
   if (!existsSync(path)) return { keptWorlds: [] };
+  const damaged = 'expected {"keptWorlds": ["<game id>", …]}; restore it from version control';
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<KeptWorldsLock>;
-    if (Array.isArray(parsed.keptWorlds) && parsed.keptWorlds.every((id) => typeof id === 'string')) return { keptWorlds: parsed.keptWorlds };
-  } catch { /* reported below */ }
-  throw new ConfigError(path, [{ path: '(file)', message: 'expected {"keptWorlds": ["<game id>", …]}; restore it from version control' }]);
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(path, [{ path: '(file)', message: `found no valid JSON (${(e as Error).message}); ${damaged}` }]);
+  }
+  const list = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as { keptWorlds?: unknown }).keptWorlds : undefined;
+  if (!Array.isArray(list)) throw new ConfigError(path, [{ path: 'keptWorlds', message: `missing or not a list; ${damaged}` }]);
+  const problems = list.flatMap((id, i) => (typeof id === 'string' && GAME_ID.test(id) ? [] : [{
+    path: `keptWorlds[${i}]`,
+    message: `found ${(JSON.stringify(id) ?? String(id)).slice(0, 60)}; expected a game id (a lower-case letter, then letters, digits or hyphens, at most 31); ${damaged}`,
+  }]));
+  if (problems.length > 0) throw new ConfigError(path, problems);
+  return { keptWorlds: [...new Set(list as string[])] };
 }
 
 export function lockText(lock: KeptWorldsLock): string {

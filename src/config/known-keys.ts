@@ -68,3 +68,15 @@ export function suggest(unknown: string, known: readonly string[]): string | und
   const limit = Math.max(2, Math.floor(best.length / 3));
   return distance(unknown.toLowerCase(), best.toLowerCase()) <= limit ? best : undefined;
 }
+
+/** The kind of value the schema wants at a field path (`number`, `boolean`, `string`, …), defaults and optionals unwrapped. */
+export function schemaTypeAt(root: AnySchema, path: readonly PropertyKey[], input: unknown): string | undefined {
+  let schema: AnySchema | undefined = root;
+  let value: unknown = input;
+  for (const key of path) {
+    if (!schema) return undefined;
+    schema = child(schema, key, value);
+    value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  }
+  return schema ? (unwrap(schema)._zod.def as unknown as { type: string }).type : undefined;
+}

@@ -8,10 +8,10 @@ import { resolve as resolvePath } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, ConfigProblem, formatPath } from './config-error';
-import { knownKeysAt, suggest } from './known-keys';
+import { knownKeysAt, schemaTypeAt, suggest } from './known-keys';
 import { Config, resolveConfig } from './resolve';
-import { configSchema } from './schema';
-import { substituteEnv } from './substitute-env';
+import { configSchema, RESERVED_KEYS } from './schema';
+import { emptySubstitutions, Substitutions, substituteEnv } from './substitute-env';
 
 export const DEFAULT_CONFIG_FILE = 'gamemanagement.yaml';
 
@@ -45,6 +45,12 @@ function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProbl
     });
   }
   if (issue.code === 'custom') return [{ path: formatPath(path), message: issue.message }];
+  if (issue.code === 'invalid_key') {
+    // A map key (game id, variable name, tag key) that its own check refused: say which key and why.
+    const inner = issue.issues[0]?.message ?? 'expected another key';
+    const key = path[path.length - 1];
+    return [{ path: formatPath(path), message: inner.startsWith('found ') ? inner : `found the key ${JSON.stringify(String(key))}; ${inner}` }];
+  }
   const at = valueAt(input, path);
   let expected = issue.message.replace(/^Invalid input: /, '').replace(/, received \w+$/, '');
   if (issue.code === 'invalid_type' && issue.expected === 'object') {
@@ -58,41 +64,152 @@ function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProbl
   return [{ path: formatPath(path), message: `found ${describe(at.value)}; ${expected}` }];
 }
 
+/**
+ * Keys that JavaScript objects treat specially would be dropped or change an
+ * object's prototype on the way to the schema: refused, and removed so that
+ * nothing else reports them again.
+ */
+function withoutReservedKeys(value: unknown, problems: ConfigProblem[], path: PropertyKey[] = []): unknown {
+  if (Array.isArray(value)) return value.map((item, i) => withoutReservedKeys(item, problems, [...path, i]));
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (RESERVED_KEYS.has(key)) {
+      problems.push({ path: formatPath([...path, key]), message: `found the key ${JSON.stringify(key)}; expected another name (${[...RESERVED_KEYS].join(', ')} are reserved)` });
+      continue;
+    }
+    Object.defineProperty(out, key, { value: withoutReservedKeys(item, problems, [...path, key]), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/**
+ * A value from the environment is always text; where the schema wants a
+ * number or a boolean, text that spells one is read as one, as if written in
+ * the file (`port: ${MC_PORT}` with MC_PORT=25565).
+ */
+function typeSubstituted(value: unknown, root: unknown, seen: Substitutions, path: PropertyKey[] = []): unknown {
+  if (typeof value === 'string') {
+    if (!seen.replaced.has(formatPath(path)) || seen.failed.has(formatPath(path))) return value;
+    const wanted = schemaTypeAt(configSchema, path, root);
+    const text = value.trim();
+    if (wanted === 'number' && /^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+    if (wanted === 'boolean' && /^(true|false)$/i.test(text)) return text.toLowerCase() === 'true';
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((item, i) => typeSubstituted(item, root, seen, [...path, i]));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = typeSubstituted(item, root, seen, [...path, key]);
+    return out;
+  }
+  return value;
+}
+
+/** One root cause, one line: problems that only follow from one already reported are left out. */
+function withoutFollowOnIssues(issues: readonly z.core.$ZodIssue[], input: unknown, seen: Substitutions): z.core.$ZodIssue[] {
+  // A misspelt key: the key it was meant to be is not also "missing".
+  const meant = new Set<string>();
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const known = knownKeysAt(configSchema, issue.path as PropertyKey[], input);
+    for (const key of issue.keys) {
+      const guess = suggest(key, known);
+      if (guess) meant.add(formatPath([...(issue.path as PropertyKey[]), guess]));
+    }
+  }
+  return issues.filter((issue) => {
+    const path = formatPath(issue.path as PropertyKey[]);
+    // An unset ${VAR} is reported by substitution; the placeholder text failing the field's format is no news.
+    if (seen.failed.has(path)) return false;
+    if (meant.has(path) && !valueAt(input, issue.path as PropertyKey[]).found) return false;
+    return true;
+  });
+}
+
 /** Validates an already-parsed document; `file` names it in messages. */
 export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv = process.env): Config {
   const problems: ConfigProblem[] = [];
-  const data = substituteEnv(raw, env, problems);
-  if (!data || typeof data !== 'object' || Array.isArray(data)) {
+  const seen = emptySubstitutions();
+  const substituted = substituteEnv(withoutReservedKeys(raw, problems), env, problems, [], seen);
+  if (!substituted || typeof substituted !== 'object' || Array.isArray(substituted)) {
     throw new ConfigError(file, [{ path: '(top level)', message: 'expected a mapping with region, domain, state and games' }]);
   }
+  const data = typeSubstituted(substituted, substituted, seen);
   const result = configSchema.safeParse(data);
   if (!result.success) {
-    for (const issue of result.error.issues) problems.push(...problemsFromIssue(issue, data));
+    for (const issue of withoutFollowOnIssues(result.error.issues, data, seen)) problems.push(...problemsFromIssue(issue, data));
   }
   if (problems.length > 0 || !result.success) throw new ConfigError(file, problems);
   return resolveConfig(result.data);
+}
+
+/** The line a YAML error really belongs to: indentation errors point at the comment or blank line before it. */
+function reportedLine(lines: readonly string[], line: number, col: number): { line: number; col: number } {
+  let at = line;
+  while (at <= lines.length && /^\s*(#.*)?$/.test(lines[at - 1] ?? '')) at += 1;
+  if (at === line || at > lines.length) return { line, col };
+  return { line: at, col: (lines[at - 1]!.search(/\S/) + 1) || 1 };
+}
+
+/**
+ * The file's bytes as text; bytes that are not UTF-8 are an error naming
+ * their line (decoding would silently turn them into U+FFFD).
+ */
+export function decodeConfigBytes(bytes: Uint8Array, file: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    let start = 0;
+    let line = 1;
+    for (let i = 0; i <= bytes.length; i += 1) {
+      if (i === bytes.length || bytes[i] === 0x0a) {
+        try {
+          decoder.decode(bytes.subarray(start, i));
+        } catch {
+          break;
+        }
+        start = i + 1;
+        line += 1;
+      }
+    }
+    throw new ConfigError(file, [{ path: `line ${line}`, message: 'found bytes that are not UTF-8; save the file as UTF-8' }]);
+  }
 }
 
 /** Parses YAML text; syntax errors are reported with line and column. */
 export function parseConfigText(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Config {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
+    const lines = text.split(/\r?\n/);
     throw new ConfigError(file, doc.errors.map((e) => {
       const pos = e.linePos?.[0];
-      const where = pos ? `line ${pos.line}, column ${pos.col}` : '(file)';
+      const at = pos && (e.code === 'BAD_INDENT' || e.code === 'MISSING_CHAR' || e.code === 'UNEXPECTED_TOKEN') ? reportedLine(lines, pos.line, pos.col) : pos;
+      const where = at ? `line ${at.line}, column ${at.col}` : '(file)';
       return { path: where, message: `YAML syntax error: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` };
     }));
   }
-  return parseConfig(doc.toJS(), file, env);
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // The yaml library refuses documents whose aliases expand too far (a "billion laughs").
+    const message = e instanceof ReferenceError && /alias/i.test(e.message)
+      ? 'found more than 100 alias expansions (*name); expected a file without alias bombs: write the values out or use fewer aliases'
+      : `could not read the YAML (${(e as Error).message}); check the aliases (*name) and anchors (&name)`;
+    throw new ConfigError(file, [{ path: '(file)', message }]);
+  }
+  return parseConfig(raw, file, env);
 }
 
 export function loadConfig(file = configPath(), env: NodeJS.ProcessEnv = process.env): Config {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message;
     throw new ConfigError(file, [{ path: '(file)', message: `${reason}; create it from examples/ or set GM_CONFIG to its path` }]);
   }
-  return parseConfigText(text, file, env);
+  return parseConfigText(decodeConfigBytes(bytes, file), file, env);
 }

@@ -9,6 +9,32 @@ import { INSTANCE_TYPES, memoryForGameMiB } from './instance-types';
 import { isMinecraftJava } from './minecraft-java';
 import { OLD_GAME_IDS, QUERY_GAMES, queryProtocolOf } from '../runtime/query-games';
 import { suggest } from './known-keys';
+import {
+  AWS_REGIONS, bucketNameProblem, dnsNameProblem, generatedNames, imageReferenceProblem, ipv4CidrProblem,
+  isKnownFamilyType, isWellFormedInstanceType, mostMemoryForSizeMiB, RESERVED_NAME_PREFIXES, tagKeyProblem, tagValueProblem,
+} from './aws-rules';
+
+/** Runs a check that returns why a value is refused; the message names what was found. */
+function refused<T>(problem: (value: T) => string | undefined) {
+  return (value: T, ctx: z.core.$RefinementCtx<T>) => {
+    const why = problem(value);
+    if (why) ctx.addIssue({ code: 'custom', message: `found ${JSON.stringify(value)}; ${why}` });
+  };
+}
+
+/** Keys that would change an object's prototype instead of naming a game, variable or tag. */
+export const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function regionProblem(region: string): string | undefined {
+  if (AWS_REGIONS.includes(region)) return undefined;
+  const close = suggest(region, AWS_REGIONS);
+  return close ? `expected an AWS region; did you mean "${close}"?` : 'expected an AWS region such as "eu-west-1"';
+}
+
+/** Volume paths as the container sees them: no doubled or trailing slashes. */
+export function normalVolumePath(path: string): string {
+  return path.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
+}
 
 /** Why a query game id is refused, with the close id it may be a typo of, and the probe that fits any game. */
 function unknownQueryGame(id: string): string {
@@ -17,12 +43,11 @@ function unknownQueryGame(id: string): string {
     (close ? `; did you mean "${close}"?` : '') + ' For any other game use probe: { type: connections }, which counts players on the host';
 }
 
+const HOSTNAME = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
-const BUCKET = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const CIDR_V4 = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
 
 export const DNS_RECORD_TYPES = ['A', 'AAAA', 'SRV', 'TXT', 'HTTPS', 'ANY', 'CNAME', 'MX', 'NS', 'SOA'] as const;
 
@@ -49,7 +74,7 @@ export const egressSchema = z.strictObject({
   port: port.describe('Destination port the game connects out to (first of a range with toPort).'),
   toPort: port.optional().describe('Last port of a range. Default: port.'),
   protocol: protocol.default('tcp').describe('tcp or udp. Default tcp.'),
-  cidr: z.string().regex(CIDR_V4, { error: 'expected an IPv4 CIDR such as 0.0.0.0/0' }).default('0.0.0.0/0')
+  cidr: z.string({ error: 'expected an IPv4 CIDR such as 0.0.0.0/0' }).superRefine(refused((c: string) => ipv4CidrProblem(c))).default('0.0.0.0/0')
     .describe('Destination range. Default 0.0.0.0/0.'),
   description: z.string().max(200).optional().describe('Why the game needs it (shows in the security group).'),
 });
@@ -88,11 +113,34 @@ export const srvSchema = z.strictObject({
   port: port.optional().describe('Port in the record. Default: the first game port of that protocol.'),
 });
 
+// --- secrets (issue 8: constructs engineer) ---
+/** SSM parameter names: letters, digits, _ . - and / between levels; AWS reserves names starting with aws or ssm. */
+const SSM_PARAMETER_NAME = /^(?!\/?(aws|ssm))(\/?[A-Za-z0-9_.-]+)(\/[A-Za-z0-9_.-]+)*$/i;
+/** A Secrets Manager secret's name, or its full ARN. */
+const SECRET_NAME = /^[A-Za-z0-9\/_+=.@-]{1,512}$/;
+const SECRET_ARN = /^arn:aws(-[a-z]+)*:secretsmanager:[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d:\d{12}:secret:[A-Za-z0-9\/_+=.@-]+$/;
+
+export const secretSchema = z.union([
+  z.strictObject({
+    ssmParameter: z.string().regex(SSM_PARAMETER_NAME, { error: 'expected an SSM parameter name such as "/gm/valheim/password" (letters, digits, _ . - /; not starting with aws or ssm)' })
+      .describe('SSM Parameter Store parameter (a SecureString) in the game region.'),
+  }),
+  z.strictObject({
+    secretsManager: z.string().refine((v) => SECRET_NAME.test(v) || SECRET_ARN.test(v), { error: 'expected a Secrets Manager secret name such as "gm/valheim" or its full ARN' })
+      .describe('Secrets Manager secret (name in the game region, or full ARN).'),
+    key: z.string().regex(/^[A-Za-z0-9_.@+=\/-]{1,256}$/, { error: 'expected a JSON key of the secret, such as "password"' }).optional()
+      .describe('JSON key inside the secret. Default: the whole secret.'),
+  }),
+], { error: 'expected {ssmParameter: /name} or {secretsManager: name-or-arn, key: optional}' });
+// --- end secrets ---
+
 export const gameSchema = z.strictObject({
-  hostname: z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, {
+  hostname: z.string().regex(HOSTNAME, {
     error: 'expected DNS labels below the domain, such as "mc" or "mc.eu" (lower case letters, digits, hyphens)',
   }).optional().describe('Name below the domain. Default: the game id.'),
-  image: z.string().min(1, { error: 'expected a container image such as "itzg/minecraft-server:java21"' })
+  image: z.string({ error: 'expected a container image such as "itzg/minecraft-server:java21"' })
+    .min(1, { error: 'expected a container image such as "itzg/minecraft-server:java21"' })
+    .superRefine(refused((image: string) => (image === '' ? undefined : imageReferenceProblem(image))))
     .describe('Container image.'),
   instanceType: z.string().regex(INSTANCE_TYPE, { error: 'expected an EC2 instance type such as "t4g.medium"' })
     .describe('EC2 instance type.'),
@@ -102,9 +150,14 @@ export const gameSchema = z.strictObject({
     .describe('Memory for the game container. Default: what the instance leaves after the OS and ECS agent.'),
   ports: z.array(portSchema).min(1, { error: 'expected at least one port' })
     .describe('Ports players connect to; the only inbound ports opened.'),
-  environment: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }),
+  environment: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' })
+    .refine((k) => !RESERVED_KEYS.has(k), { error: 'expected an environment variable name other than __proto__, constructor or prototype' }),
     z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' }).transform(String))
     .default({}).describe('Environment variables for the container.'),
+  // --- secrets (issue 8: constructs engineer) ---
+  secrets: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }), secretSchema)
+    .default({}).describe('Environment variables filled at container start from SSM Parameter Store or Secrets Manager; never in the synthesized JSON or Terraform state.'),
+  // --- end secrets ---
   volumes: z.array(z.strictObject({
     path: z.string().regex(/^\/[^\0]*$/, { error: 'expected an absolute path in the container, such as /data' })
       .describe('Path in the container kept on the game\'s EFS file system.'),
@@ -132,6 +185,49 @@ export const gameSchema = z.strictObject({
   // reported at once; hence the defensive reads.
   const game = parsed as Partial<typeof parsed>;
   const ports = Array.isArray(game.ports) ? game.ports.filter((p) => p && typeof p.port === 'number') : [];
+  // A port that is itself wrong is reported once, where it is: checks that read the ports would only guess.
+  const portsValid = Array.isArray(game.ports) && ports.length === game.ports.length
+    && ports.every((p) => Number.isInteger(p.port) && p.port >= 1 && p.port <= 65535 && (p.protocol === 'tcp' || p.protocol === 'udp'));
+  const egress = Array.isArray(game.egress) ? game.egress : [];
+  const rules = new Map<string, number>();
+  egress.forEach((e, i) => {
+    if (!e || typeof e.port !== 'number') return;
+    const key = `${e.protocol}:${e.port}-${e.toPort ?? e.port}:${e.cidr}`;
+    const first = rules.get(key);
+    if (first !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['egress', i], message: `the same rule as egress[${first}] (${e.protocol} ${e.port}${e.toPort !== undefined && e.toPort !== e.port ? `-${e.toPort}` : ''} to ${e.cidr}); AWS refuses duplicate security group rules, list it once` });
+    } else {
+      rules.set(key, i);
+    }
+  });
+  const volumes = Array.isArray(game.volumes) ? game.volumes : [];
+  const volumeAt = new Map<string, number>();
+  volumes.forEach((v, i) => {
+    if (!v || typeof v.path !== 'string' || !v.path.startsWith('/')) return;
+    const normal = normalVolumePath(v.path);
+    if (normal === '/') {
+      ctx.addIssue({ code: 'custom', path: ['volumes', i, 'path'], message: `found ${JSON.stringify(v.path)}; expected a folder below /, such as /data (the whole container cannot be a volume)` });
+      return;
+    }
+    if (normal.split('/').some((segment) => segment === '..' || segment === '.')) {
+      ctx.addIssue({ code: 'custom', path: ['volumes', i, 'path'], message: `found ${JSON.stringify(v.path)}; expected a path without . or .. segments, such as /data` });
+      return;
+    }
+    // Access points live at /volumes/<path with other characters as ->: two paths may not share one.
+    const slug = normal.slice(1).replace(/[^A-Za-z0-9._-]+/g, '-');
+    const first = volumeAt.get(slug);
+    if (first !== undefined) {
+      const same = normalVolumePath(volumes[first]!.path) === normal;
+      ctx.addIssue({
+        code: 'custom', path: ['volumes', i, 'path'],
+        message: same
+          ? `${JSON.stringify(v.path)} is the same folder as volumes[${first}] (${JSON.stringify(volumes[first]!.path)}); list each volume once`
+          : `${JSON.stringify(v.path)} would share its world folder /volumes/${slug} with volumes[${first}] (${JSON.stringify(volumes[first]!.path)}); rename one of them`,
+      });
+    } else {
+      volumeAt.set(slug, i);
+    }
+  });
   const seen = new Map<string, number>();
   ports.forEach((p, i) => {
     const key = `${p.protocol}:${p.port}`;
@@ -142,13 +238,44 @@ export const gameSchema = z.strictObject({
       seen.set(key, i);
     }
   });
+  // --- secrets (issue 8: constructs engineer) ---
+  if (game.secrets && typeof game.secrets === 'object' && game.environment && typeof game.environment === 'object') {
+    for (const name of Object.keys(game.secrets)) {
+      if (Object.hasOwn(game.environment, name)) {
+        ctx.addIssue({ code: 'custom', path: ['secrets', name], message: `${name} is also in environment; keep it in one of them (secrets for a password or token)` });
+      }
+    }
+  }
+  // --- end secrets ---
   if (typeof game.instanceType !== 'string') return;
   const known = INSTANCE_TYPES[game.instanceType];
-  if (!known && (game.memoryMiB === undefined || game.architecture === undefined)) {
+  const close = known ? undefined : suggest(game.instanceType, Object.keys(INSTANCE_TYPES));
+  if (!known && !/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/.test(game.instanceType)) {
+    // Reported by the field's own format check.
+  } else if (!known && close && !isKnownFamilyType(game.instanceType)) {
     ctx.addIssue({
       code: 'custom', path: ['instanceType'],
-      message: `instance type "${game.instanceType}" is not in the built-in table; set memoryMiB and architecture (arm64 or x86_64) for it, or pick a listed type`,
+      message: `found "${game.instanceType}"; did you mean "${close}"? (a type outside the built-in table needs memoryMiB and architecture)`,
     });
+  } else if (!known && !isWellFormedInstanceType(game.instanceType)) {
+    ctx.addIssue({
+      code: 'custom', path: ['instanceType'],
+      message: `found "${game.instanceType}"; expected an EC2 instance type: family, generation and size, such as "t4g.medium", "c7gn.2xlarge" or "m7i-flex.large"`,
+    });
+  } else if (!known && (game.memoryMiB === undefined || game.architecture === undefined)) {
+    const missing = [game.memoryMiB === undefined ? 'memoryMiB' : '', game.architecture === undefined ? 'architecture (arm64 or x86_64)' : ''].filter(Boolean).join(' and ');
+    ctx.addIssue({
+      code: 'custom', path: ['instanceType'],
+      message: `instance type "${game.instanceType}" is not in the built-in table; set ${missing} for it, or pick a listed type`,
+    });
+  } else if (!known && typeof game.memoryMiB === 'number') {
+    const most = mostMemoryForSizeMiB(game.instanceType)!;
+    if (game.memoryMiB > most) {
+      ctx.addIssue({
+        code: 'custom', path: ['memoryMiB'],
+        message: `${game.memoryMiB} MiB is more than any EC2 instance of size ${game.instanceType.split('.')[1]} has (at most ${most} MiB); GameManagement cannot know what ${game.instanceType} has, so check it and use less`,
+      });
+    }
   }
   if (known && game.architecture && game.architecture !== known.architecture) {
     ctx.addIssue({ code: 'custom', path: ['architecture'], message: `${game.instanceType} is ${known.architecture}; remove architecture or set it to ${known.architecture}` });
@@ -163,6 +290,7 @@ export const gameSchema = z.strictObject({
     }
   }
   const tcpOrUdp = (proto: string) => ports.filter((p) => p.protocol === proto).map((p) => p.port);
+  if (!portsValid) return;
   if (game.srv) {
     const candidates = tcpOrUdp(game.srv.protocol);
     if (candidates.length === 0) {
@@ -184,19 +312,22 @@ export const gameSchema = z.strictObject({
 
 export const configSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,11}$/, { error: 'expected a short prefix: a lower-case letter, then up to 11 letters, digits or hyphens' })
+    .refine((n) => !/^[a-z][a-z0-9-]{0,11}$/.test(n) || !RESERVED_NAME_PREFIXES.some((p) => n.startsWith(p)), {
+      error: (issue) => `found ${JSON.stringify(issue.input)}; expected a prefix not starting with ${RESERVED_NAME_PREFIXES.join(', ')} (AWS reserves them for SSM parameters and documents), such as "gm"`,
+    })
     .default('gm').describe('Prefix of every AWS resource name. Default gm.'),
-  region: z.string().regex(REGION, { error: 'expected an AWS region such as "eu-west-1"' }).describe('AWS region the games run in.'),
+  region: z.string({ error: 'expected an AWS region such as "eu-west-1"' }).superRefine(refused(regionProblem)).describe('AWS region the games run in.'),
   domain: z.strictObject({
     name: z.string().regex(DOMAIN, { error: 'expected a lower-case domain name such as "example.com"' }).describe('Domain (or subdomain) the games live under.'),
     hostedZoneId: z.string().regex(/^Z[A-Z0-9]{4,32}$/, { error: 'expected a Route53 hosted zone id such as "Z0123456789ABCDEFGHIJ"' })
       .optional().describe('Adopt this hosted zone instead of creating one.'),
   }).describe('The DNS zone players look names up in.'),
   state: z.strictObject({
-    bucket: z.string().regex(BUCKET, { error: 'expected an S3 bucket name: 3-63 lower-case letters, digits, dots or hyphens' })
+    bucket: z.string({ error: 'expected an S3 bucket name: 3-63 lower-case letters, digits, dots or hyphens' }).superRefine(refused(bucketNameProblem))
       .describe('S3 bucket for Terraform state (created by the bootstrap stack).'),
     key: z.string().regex(/^[A-Za-z0-9!_.*'()\/-]+\.tfstate$/, { error: 'expected an S3 key ending in .tfstate, such as "gamemanagement.tfstate"' })
       .default('gamemanagement.tfstate').describe('State key of the main stack; the worlds stack uses the same key with .worlds before .tfstate. Default gamemanagement.tfstate.'),
-    region: z.string().regex(REGION, { error: 'expected an AWS region such as "eu-west-1"' }).optional()
+    region: z.string({ error: 'expected an AWS region such as "eu-west-1"' }).superRefine(refused(regionProblem)).optional()
       .describe('Region of the state bucket. Default: region.'),
   }).describe('Where Terraform keeps state (S3, locked with a lock file).'),
   alerts: z.strictObject({
@@ -211,10 +342,18 @@ export const configSchema = z.strictObject({
     ipv6: z.boolean().default(false).describe('Dual stack: AAAA records and IPv6 ingress. Default false.'),
     availabilityZone: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: 'expected an availability zone such as "eu-west-1a"' })
       .optional().describe('Zone of the subnet and One Zone file systems. Default <region>a.'),
-    cidr: z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/(1[6-9]|2[0-8])$/, { error: 'expected an IPv4 CIDR from /16 to /28 (what AWS allows for a VPC), such as 10.0.0.0/16' }).default('10.0.0.0/16')
+    cidr: z.string({ error: 'expected an IPv4 CIDR from /16 to /28 (what AWS allows for a VPC), such as 10.0.0.0/16' })
+      .superRefine(refused((c: string) => ipv4CidrProblem(c, 16, 28))).default('10.0.0.0/16')
       .describe('VPC range. Default 10.0.0.0/16.'),
   }).default({ ipv6: false, cidr: '10.0.0.0/16' }).describe('The VPC.'),
-  tags: z.record(z.string(), z.string()).default({}).describe('Tags on every resource (besides the built-in ones).'),
+  tags: z.record(
+    z.string().superRefine((key, ctx) => {
+      const why = RESERVED_KEYS.has(key) ? 'expected a tag key other than __proto__, constructor or prototype' : tagKeyProblem(key);
+      if (why) ctx.addIssue({ code: 'custom', message: `found ${JSON.stringify(key)}; ${why}` });
+    }),
+    z.string({ error: 'expected a tag value (text)' }).superRefine(refused(tagValueProblem)),
+  ).refine((tags) => Object.keys(tags).length <= 40, { error: 'expected at most 40 tags (AWS allows 50 per resource; GameManagement adds up to 10)' })
+    .default({}).describe('Tags on every resource (besides the built-in ones).'),
   games: z.record(
     z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { error: 'expected a game id: a lower-case letter, then letters, digits or hyphens (at most 31)' }),
     gameSchema,
@@ -227,8 +366,28 @@ export const configSchema = z.strictObject({
     ctx.addIssue({ code: 'custom', path: ['network', 'availabilityZone'], message: `"${az}" is not in region ${config.region}; use a zone such as ${config.region}a` });
   }
   const owners = new Map<string, string>();
+  const prefix = typeof config.name === 'string' ? config.name : 'gm';
+  const domain = typeof config.domain?.name === 'string' ? config.domain.name : undefined;
   for (const [id, game] of Object.entries(config.games ?? {})) {
+    for (const generated of generatedNames(prefix, id)) {
+      if (generated.name.length > generated.limit) {
+        ctx.addIssue({ code: 'custom', path: ['games', id], message: `makes the ${generated.what} name "${generated.name}" (${generated.name.length} characters; AWS allows ${generated.limit}); use a shorter game id or name` });
+        break;
+      }
+    }
     const host = typeof game?.hostname === 'string' ? game.hostname : id;
+    // Labels that break their own field's format are reported there; here only what the whole name adds.
+    if (domain && DOMAIN.test(domain) && HOSTNAME.test(host)) {
+      const fqdn = `${host}.${domain}`;
+      const srvName = game?.srv && typeof game.srv.service === 'string' ? `_${game.srv.service}._${game.srv.protocol ?? 'tcp'}.${fqdn}` : undefined;
+      for (const [name, field] of [[fqdn, game?.hostname !== undefined ? 'hostname' : undefined], [srvName, 'srv']] as const) {
+        const why = name ? dnsNameProblem(name) : undefined;
+        if (why) {
+          ctx.addIssue({ code: 'custom', path: field ? ['games', id, field] : ['games', id], message: `makes the DNS name "${name!.length > 60 ? `${name!.slice(0, 57)}...` : name}"; ${why}` });
+          break;
+        }
+      }
+    }
     const other = owners.get(host);
     if (other) {
       ctx.addIssue({ code: 'custom', path: ['games', id, 'hostname'], message: `"${host}.${config.domain?.name ?? '<domain>'}" is already used by games.${other}; give each game its own hostname` });

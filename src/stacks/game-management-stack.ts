@@ -1,4 +1,4 @@
-import { TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ConfigError } from '../config/config-error';
 import type { Config } from '../config/resolve';
@@ -70,6 +70,17 @@ export class GameManagementStack extends TerraformStack {
       }));
     }
     this.games = games;
+    // `cdktf output gamemanagement`: how players reach each game (its name, SRV record and ports).
+    for (const game of config.games) {
+      new TerraformOutput(this, `output-game-${game.id}`, {
+        value: {
+          address: game.fqdn,
+          ...(game.srv ? { srv: game.srv.name } : {}),
+          ports: game.ports.map((p) => `${p.port}/${p.protocol}`),
+        },
+        description: `How players reach ${game.id}: the name (and SRV record) to connect to, and its ports`,
+      }).overrideLogicalId(`game-${game.id}`);
+    }
 
     this.wake = new DnsWake(this, 'wake', {
       prefix: config.name,

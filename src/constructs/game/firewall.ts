@@ -3,6 +3,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
 import { resourceName } from '../support/naming';
+import { terraformLiteral } from '../support/literal';
 
 export interface FirewallPort {
   readonly port: number;
@@ -94,7 +95,7 @@ export class GameFirewall extends Construct {
         fromPort: rule.port,
         toPort: last,
         cidrIpv4: rule.cidr,
-        description: rule.description ?? 'declared by the game configuration',
+        description: terraformLiteral(rule.description ?? 'declared by the game configuration'),
       });
     }
     new VpcSecurityGroupIngressRule(this, 'nfs-from-host', {

@@ -12,6 +12,7 @@ import { GameLifecycle } from './lifecycle';
 import { GameWatchdog } from './watchdog';
 import { InstanceRole } from './instance-role';
 import { MaxHoursAlarm } from './max-hours-alarm';
+import { containerSecrets, localArnScope, TaskExecutionRole } from './task-secrets';
 import { gameResourceNames, runtimeGame } from './runtime-game';
 
 export interface GameProps {
@@ -44,6 +45,8 @@ export class Game extends Construct {
   readonly dns: GameDns;
   readonly watchdog: GameWatchdog;
   readonly lifecycle: GameLifecycle;
+  /** Reads the game's secrets at container start; only for a game with secrets. */
+  readonly executionRole?: TaskExecutionRole;
 
   constructor(scope: Construct, id: string, props: GameProps) {
     super(scope, id);
@@ -86,6 +89,12 @@ export class Game extends Construct {
       detailedMonitoring: game.watchdog.probe.type === 'traffic',
       conntrack: game.watchdog.probe.type === 'connections' && game.ports.some((p) => p.protocol === 'udp'),
     });
+    const hasSecrets = Object.keys(game.secrets).length > 0;
+    // Account and partition from the cluster's ARN: no data source asks AWS at plan time.
+    const arnScope = hasSecrets ? localArnScope(this, this.cluster.arn, props.region) : undefined;
+    this.executionRole = arnScope
+      ? new TaskExecutionRole(this, 'task-execution', { prefix, gameId: game.id, scope: arnScope, secrets: game.secrets })
+      : undefined;
     this.service = new GameService(this, 'service', {
       prefix,
       gameId: game.id,
@@ -101,6 +110,8 @@ export class Game extends Construct {
         containerPath, fileSystemId: props.storage.fileSystemId, accessPointId: accessPoint.id,
       })),
       taskRoleArn: game.volumes.length > 0 ? props.storage.taskRole.arn : undefined,
+      secrets: arnScope ? containerSecrets(arnScope, game.secrets) : undefined,
+      executionRoleArn: this.executionRole?.role.arn,
     });
     this.dns = new GameDns(this, 'dns', { zoneId: props.zoneId, fqdn: game.fqdn, ipv6: props.ipv6, srv: game.srv });
 

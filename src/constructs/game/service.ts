@@ -1,7 +1,9 @@
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { Construct } from 'constructs';
+import { terraformLiteral } from '../support/literal';
 import { resourceName } from '../support/naming';
+import type { ContainerSecret } from './task-secrets';
 
 export interface GameVolume {
   /** Path in the container. */
@@ -30,6 +32,10 @@ export interface GameServiceProps {
   readonly volumes?: readonly GameVolume[];
   /** Role of the task; only needed to mount EFS with IAM authorisation. Default none. */
   readonly taskRoleArn?: string;
+  /** Variables the ECS agent fills from SSM or Secrets Manager at start (names and ARNs only). Default none. */
+  readonly secrets?: readonly ContainerSecret[];
+  /** Role the ECS agent uses to start the task (read the secrets); needed with secrets. Default none. */
+  readonly executionRoleArn?: string;
 }
 
 /** Name of the one container in every game task. */
@@ -64,6 +70,7 @@ export class GameService extends Construct {
       privileged: false,
       portMappings: props.ports.map((p) => ({ containerPort: p.port, hostPort: p.port, protocol: p.protocol })),
       environment,
+      ...(props.secrets && props.secrets.length > 0 ? { secrets: props.secrets } : {}),
       mountPoints: volumes.map((v, i) => ({ sourceVolume: `world-${i}`, containerPath: v.containerPath, readOnly: false })),
       ulimits: [{ name: 'nofile', softLimit: 65536, hardLimit: 65536 }],
       logConfiguration: {
@@ -84,7 +91,9 @@ export class GameService extends Construct {
       // Bridge: ports map one to one onto the host, and no ENI has to be attached before the game starts.
       networkMode: 'bridge',
       taskRoleArn: props.taskRoleArn,
-      containerDefinitions: JSON.stringify([container]),
+      executionRoleArn: props.executionRoleArn,
+      // User text (environment values, the image) reaches the container as written, not as a Terraform template.
+      containerDefinitions: terraformLiteral(JSON.stringify([container])),
       volume: volumes.map((v, i) => ({
         name: `world-${i}`,
         efsVolumeConfiguration: {

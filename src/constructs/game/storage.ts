@@ -8,6 +8,7 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { assumeRolePolicy, policyDocument } from '../support/iam-document';
 import { resourceName } from '../support/naming';
+import { terraformLiteral } from '../support/literal';
 
 export interface GameStorageProps {
   /** Resource-name prefix. */
@@ -100,7 +101,7 @@ export class GameStorage extends Construct {
           // Most game images (itzg/*, lloesche/valheim-server) run as uid/gid 1000.
           creationInfo: { ownerUid: 1000, ownerGid: 1000, permissions: '0755' },
         },
-        tags: { Name: `${name}${containerPath}` },
+        tags: { Name: terraformLiteral(`${name}${containerPath}`) },
       }),
     }));
 
