@@ -154,6 +154,13 @@ describe('YAML and encoding', () => {
     expect(found).toHaveLength(3);
   });
 
+  it('refuses an egress description with characters a security group refuses', () => {
+    expect(problems(game(`${MC}\negress: [{ port: 27015, protocol: udp, description: "100% steam" }]`))).toEqual([
+      expect.stringMatching(/^games\.mc\.egress\[0\]\.description: .*security group refuses/),
+    ]);
+    expect(problems(game(`${MC}\negress: [{ port: 27015, protocol: udp, description: "Steam (A2S) master: list + ping" }]`))).toEqual([]);
+  });
+
   it('refuses a duplicate egress rule, naming both', () => {
     expect(problems(game(`${MC}\negress: [{ port: 27015, protocol: udp }, { port: 27016 }, { port: 27015, protocol: udp, cidr: 0.0.0.0/0 }]`))).toEqual([
       'games.mc.egress[2]: the same rule as egress[0] (udp 27015 to 0.0.0.0/0); AWS refuses duplicate security group rules, list it once',

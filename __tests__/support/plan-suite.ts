@@ -72,9 +72,14 @@ export function expectStackPlan(plan: PlanSummary | undefined, json: Record<stri
 
 /** Runs `terraform init`, `validate` and `plan` on one synthesized stack and checks the plan creates exactly what it declares. */
 export function expectStackPlans(stacksDir: string, stack: string, config: Config): void {
+  const started = Date.now();
+  progress(`${stack} of ${config.games.length} games: terraform init`);
   const prepared = prepareStack({ stacksDir, stack, region: config.region });
+  progress(`${stack}: terraform validate (${Math.round((Date.now() - started) / 1000)} s)`);
   expect(prepared.run(['validate', '-no-color'])).toContain('Success! The configuration is valid.');
+  progress(`${stack}: terraform plan (${Math.round((Date.now() - started) / 1000)} s)`);
   expectStackPlan(planStack(prepared), prepared.json, stack, config);
+  progress(`${stack}: planned in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 
 /** A progress line on the terminal while jest runs (jest holds console output until the file ends). */

@@ -20,10 +20,14 @@ export class ConfigError extends Error {
   }
 }
 
+/** Keys printed as they are; any other key (blank, spaces, dots, line breaks, quotes) is quoted, JSON-style: `games["a b"]`. */
+const PLAIN_KEY = /^[\p{L}\p{N}_$@:\/+=*-]+$/u;
+
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
+    else if (!PLAIN_KEY.test(String(key))) out += out ? `[${JSON.stringify(String(key))}]` : JSON.stringify(String(key));
     else out += out ? `.${String(key)}` : String(key);
   }
   return out || '(top level)';

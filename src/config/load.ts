@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { parseDocument } from 'yaml';
+import { isAlias, isCollection, LineCounter, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, ConfigProblem, formatPath } from './config-error';
 import { knownKeysAt, schemaTypeAt, suggest } from './known-keys';
@@ -34,6 +34,42 @@ function describe(value: unknown): string {
   return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** zod's own wording for a wrong type ("Invalid input: expected string, received array"); fields with a message of their own never show it. */
+const DEFAULT_TYPE_MESSAGE = /^Invalid input: expected \w+(, received \w+)?$/;
+
+/** The one place zod's type names become plain words, for a field without its own message. */
+const PLAIN_TYPES: Readonly<Record<string, string>> = {
+  string: 'expected text',
+  number: 'expected a number',
+  int: 'expected a whole number',
+  boolean: 'expected true or false',
+  record: 'expected a mapping of names to values',
+  object: 'expected a mapping',
+  array: 'expected a list',
+  nonoptional: 'expected a value',
+};
+
+/** Length and size limits without a message of their own, in plain words: "found 240 characters; expected at most 200". */
+function sizeProblem(issue: z.core.$ZodIssue, value: unknown): string | undefined {
+  if (issue.code !== 'too_big' && issue.code !== 'too_small') return undefined;
+  if (!/^Too (big|small): /.test(issue.message)) return undefined;
+  const limit = Number(issue.code === 'too_big' ? issue.maximum : issue.minimum);
+  const inclusive = issue.inclusive !== false;
+  const bound = issue.code === 'too_big'
+    ? (inclusive ? `at most ${limit}` : `less than ${limit}`)
+    : (inclusive ? `at least ${limit}` : `more than ${limit}`);
+  const count = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  switch (issue.origin) {
+    case 'string':
+      return `found ${count(typeof value === 'string' ? [...value].length : 0, 'character')}; expected ${bound} characters`;
+    case 'array':
+    case 'set':
+      return `found ${count(Array.isArray(value) ? value.length : 0, 'item')}; expected ${bound} items`;
+    default:
+      return `found ${describe(value)}; expected ${bound}`;
+  }
+}
+
 function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProblem[] {
   const path = issue.path as PropertyKey[];
   if (issue.code === 'unrecognized_keys') {
@@ -52,7 +88,10 @@ function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProbl
     return [{ path: formatPath(path), message: inner.startsWith('found ') ? inner : `found the key ${JSON.stringify(String(key))}; ${inner}` }];
   }
   const at = valueAt(input, path);
+  const sized = sizeProblem(issue, at.value);
+  if (sized) return [{ path: formatPath(path), message: sized }];
   let expected = issue.message.replace(/^Invalid input: /, '').replace(/, received \w+$/, '');
+  if (issue.code === 'invalid_type' && DEFAULT_TYPE_MESSAGE.test(issue.message)) expected = PLAIN_TYPES[issue.expected] ?? `expected ${issue.expected}`;
   if (issue.code === 'invalid_type' && issue.expected === 'object') {
     expected = `expected a mapping with the keys ${knownKeysAt(configSchema, path, input).join(', ')}`;
   } else if (issue.code === 'invalid_type' && issue.expected === 'array') {
@@ -127,6 +166,21 @@ function withoutFollowOnIssues(issues: readonly z.core.$ZodIssue[], input: unkno
   });
 }
 
+/**
+ * One line per value: zod reports each check a value fails (not a whole
+ * number, and past the maximum), often with one message; the first says it.
+ */
+function onceEach(problems: readonly ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const found = /^found (.*?); /.exec(p.message)?.[1];
+    const line = found === undefined ? `${p.path}: ${p.message}` : `${p.path}: found ${found}`;
+    if (seen.has(line)) return false;
+    seen.add(line);
+    return true;
+  });
+}
+
 /** Validates an already-parsed document; `file` names it in messages. */
 export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv = process.env): Config {
   const problems: ConfigProblem[] = [];
@@ -140,7 +194,7 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv =
   if (!result.success) {
     for (const issue of withoutFollowOnIssues(result.error.issues, data, seen)) problems.push(...problemsFromIssue(issue, data));
   }
-  if (problems.length > 0 || !result.success) throw new ConfigError(file, problems);
+  if (problems.length > 0 || !result.success) throw new ConfigError(file, onceEach(problems));
   return resolveConfig(result.data);
 }
 
@@ -180,7 +234,25 @@ export function decodeConfigBytes(bytes: Uint8Array, file: string): string {
 
 /** Parses YAML text; syntax errors are reported with line and column. */
 export function parseConfigText(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Config {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
+  if (doc.errors.length === 0) {
+    // A list or mapping as a key ("? - path: /data"): JavaScript would turn it into text, and the yaml library warns on stderr.
+    const problems: ConfigProblem[] = [];
+    visit(doc, {
+      Pair(_, pair) {
+        const key = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
+        if (!isCollection(key)) return;
+        const at = (pair.key as { range?: [number, number, number] } | null)?.range?.[0];
+        const pos = at === undefined ? undefined : lineCounter.linePos(at);
+        problems.push({
+          path: pos ? `line ${pos.line}, column ${pos.col}` : '(file)',
+          message: 'found a list or mapping used as a key (a stray "? " before it?); expected a plain key such as "path:"',
+        });
+      },
+    });
+    if (problems.length > 0) throw new ConfigError(file, problems);
+  }
   if (doc.errors.length > 0) {
     const lines = text.split(/\r?\n/);
     throw new ConfigError(file, doc.errors.map((e) => {

@@ -76,13 +76,16 @@ export const egressSchema = z.strictObject({
   protocol: protocol.default('tcp').describe('tcp or udp. Default tcp.'),
   cidr: z.string({ error: 'expected an IPv4 CIDR such as 0.0.0.0/0' }).superRefine(refused((c: string) => ipv4CidrProblem(c))).default('0.0.0.0/0')
     .describe('Destination range. Default 0.0.0.0/0.'),
-  description: z.string().max(200).optional().describe('Why the game needs it (shows in the security group).'),
+  description: z.string({ error: (issue) => (issue.code === 'invalid_type' ? 'expected a description (text, at most 200 characters)' : undefined) }).max(200)
+    // What EC2 accepts in a security group rule's description.
+    .regex(/^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/, { error: 'has characters a security group refuses; use letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*' })
+    .optional().describe('Why the game needs it (shows in the security group).'),
 });
 
 const probeSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('query'),
-    game: z.string().regex(/^[a-z0-9_-]+$/, { error: 'expected a gamedig game id such as "minecraft" or "valheim"' })
+    game: z.string({ error: 'expected a gamedig game id such as "minecraft" or "valheim"' }).regex(/^[a-z0-9_-]+$/, { error: 'expected a gamedig game id such as "minecraft" or "valheim"' })
       .refine((id) => queryProtocolOf(id) !== undefined, { error: (issue) => unknownQueryGame(String(issue.input)) })
       .default('minecraft').describe('gamedig game id of a Minecraft (Java or Bedrock) or Steam (A2S) game. Default minecraft (Java server-list ping).'),
     port: port.optional().describe('Query port. Default: the first game port (Steam games such as Valheim answer on the game port + 1).'),
@@ -90,7 +93,7 @@ const probeSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('connections') }),
   z.strictObject({
     type: z.literal('traffic'),
-    bytesPerMinute: z.number().int().positive({ error: 'expected a whole number of bytes above 0' }).default(20_000)
+    bytesPerMinute: z.number({ error: 'expected a whole number of bytes above 0' }).int({ error: 'expected a whole number of bytes above 0' }).positive({ error: 'expected a whole number of bytes above 0' }).default(20_000)
       .describe('Network-in bytes per minute above which someone counts as playing. Default 20000.'),
   }),
 ], { error: 'expected probe.type to be "query", "connections" or "traffic"' });
@@ -103,11 +106,11 @@ export const watchdogSchema = z.strictObject({
   maxHours: z.number({ error: 'expected a number of hours from 1 to 168' }).min(1, { error: 'expected a number of hours from 1 to 168' })
     .max(168, { error: 'expected a number of hours from 1 to 168' }).default(8)
     .describe('Hours after which an instance that is still up raises an alert. Default 8.'),
-  stopAfterMaxHours: z.boolean().default(false).describe('Also stop the server after maxHours. Default false (alert only).'),
+  stopAfterMaxHours: z.boolean({ error: 'expected true or false' }).default(false).describe('Also stop the server after maxHours. Default false (alert only).'),
 });
 
 export const srvSchema = z.strictObject({
-  service: z.string().regex(/^[a-z0-9-]+$/, { error: 'expected a service name such as "minecraft" (no underscore)' })
+  service: z.string({ error: 'expected a service name such as "minecraft" (no underscore)' }).regex(/^[a-z0-9-]+$/, { error: 'expected a service name such as "minecraft" (no underscore)' })
     .describe('Service name: minecraft makes _minecraft._tcp.<host>.'),
   protocol: protocol.default('tcp').describe('tcp or udp. Default tcp.'),
   port: port.optional().describe('Port in the record. Default: the first game port of that protocol.'),
@@ -135,31 +138,32 @@ export const secretSchema = z.union([
 // --- end secrets ---
 
 export const gameSchema = z.strictObject({
-  hostname: z.string().regex(HOSTNAME, {
+  hostname: z.string({ error: 'expected DNS labels below the domain, such as "mc" or "mc.eu" (lower case letters, digits, hyphens)' }).regex(HOSTNAME, {
     error: 'expected DNS labels below the domain, such as "mc" or "mc.eu" (lower case letters, digits, hyphens)',
   }).optional().describe('Name below the domain. Default: the game id.'),
   image: z.string({ error: 'expected a container image such as "itzg/minecraft-server:java21"' })
     .min(1, { error: 'expected a container image such as "itzg/minecraft-server:java21"' })
     .superRefine(refused((image: string) => (image === '' ? undefined : imageReferenceProblem(image))))
     .describe('Container image.'),
-  instanceType: z.string().regex(INSTANCE_TYPE, { error: 'expected an EC2 instance type such as "t4g.medium"' })
+  instanceType: z.string({ error: 'expected an EC2 instance type such as "t4g.medium"' }).regex(INSTANCE_TYPE, { error: 'expected an EC2 instance type such as "t4g.medium"' })
     .describe('EC2 instance type.'),
   architecture: z.enum(['arm64', 'x86_64'], { error: 'expected "arm64" or "x86_64"' }).optional()
     .describe('CPU architecture; needed only for instance types the built-in table does not know.'),
-  memoryMiB: z.number().int({ error: 'expected a whole number of MiB' }).min(128, { error: 'expected at least 128 MiB' }).optional()
+  memoryMiB: z.number({ error: 'expected a whole number of MiB (at least 128)' }).int({ error: 'expected a whole number of MiB' }).min(128, { error: 'expected at least 128 MiB' }).optional()
     .describe('Memory for the game container. Default: what the instance leaves after the OS and ECS agent.'),
   ports: z.array(portSchema).min(1, { error: 'expected at least one port' })
     .describe('Ports players connect to; the only inbound ports opened.'),
   environment: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' })
     .refine((k) => !RESERVED_KEYS.has(k), { error: 'expected an environment variable name other than __proto__, constructor or prototype' }),
-    z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' }).transform(String))
+    z.union([z.string(), z.number(), z.boolean()], { error: 'expected text, a number or true/false' }).transform(String),
+    { error: 'expected a mapping of variable names to values, such as { TZ: Europe/Berlin }' })
     .default({}).describe('Environment variables for the container.'),
   // --- secrets (issue 8: constructs engineer) ---
   secrets: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }), secretSchema)
     .default({}).describe('Environment variables filled at container start from SSM Parameter Store or Secrets Manager; never in the synthesized JSON or Terraform state.'),
   // --- end secrets ---
   volumes: z.array(z.strictObject({
-    path: z.string().regex(/^\/[^\0]*$/, { error: 'expected an absolute path in the container, such as /data' })
+    path: z.string({ error: 'expected an absolute path in the container, such as /data' }).regex(/^\/[^\0]*$/, { error: 'expected an absolute path in the container, such as /data' })
       .describe('Path in the container kept on the game\'s EFS file system.'),
   })).default([]).describe('Container paths that persist (the world).'),
   wakeOn: z.array(z.enum(DNS_RECORD_TYPES, { error: `expected DNS query types from ${DNS_RECORD_TYPES.join(', ')}` }))
@@ -168,13 +172,13 @@ export const gameSchema = z.strictObject({
   srv: srvSchema.optional().describe('SRV record _<service>._<protocol>.<host>. Default for Minecraft Java (the minecraft query probe or the itzg/minecraft-server image): _minecraft._tcp.'),
   watchdog: watchdogSchema.default({ probe: { type: 'connections' }, idleMinutes: 10, startupMinutes: 15, maxHours: 8, stopAfterMaxHours: false })
     .describe('When the server counts as idle and stops.'),
-  spot: z.boolean().default(false).describe('Run on spot capacity (cheaper, may be interrupted). Default false.'),
-  backups: z.boolean().default(true).describe('AWS Backup of the world file system (EFS automatic backups). Default true.'),
-  keepOnDestroy: z.boolean().default(true).describe('Refuse to delete the world file system on destroy. Default true.'),
-  oneZone: z.boolean().default(true).describe('One Zone EFS (about half the price). Default true.'),
-  existingFileSystemId: z.string().regex(/^fs-[0-9a-f]{8,40}$/, { error: 'expected an EFS file system id such as fs-0123456789abcdef0' })
+  spot: z.boolean({ error: 'expected true or false' }).default(false).describe('Run on spot capacity (cheaper, may be interrupted). Default false.'),
+  backups: z.boolean({ error: 'expected true or false' }).default(true).describe('AWS Backup of the world file system (EFS automatic backups). Default true.'),
+  keepOnDestroy: z.boolean({ error: 'expected true or false' }).default(true).describe('Refuse to delete the world file system on destroy. Default true.'),
+  oneZone: z.boolean({ error: 'expected true or false' }).default(true).describe('One Zone EFS (about half the price). Default true.'),
+  existingFileSystemId: z.string({ error: 'expected an EFS file system id such as fs-0123456789abcdef0' }).regex(/^fs-[0-9a-f]{8,40}$/, { error: 'expected an EFS file system id such as fs-0123456789abcdef0' })
     .optional().describe('Adopt this EFS file system instead of creating one (its worlds are kept).'),
-  rootVolumeGiB: z.number().int().min(30, { error: 'expected at least 30 GiB (the ECS-optimised AMI snapshot size)' })
+  rootVolumeGiB: z.number({ error: 'expected a whole number of GiB from 30 to 1000' }).int({ error: 'expected a whole number of GiB from 30 to 1000' }).min(30, { error: 'expected at least 30 GiB (the ECS-optimised AMI snapshot size)' })
     .max(1000, { error: 'expected at most 1000 GiB' }).default(30).describe('Root volume size. Default 30.'),
   egress: z.array(egressSchema.refine((e) => e.toPort === undefined || e.toPort >= e.port, {
     path: ['toPort'], error: 'expected toPort to be at least port',
@@ -304,28 +308,28 @@ export const gameSchema = z.strictObject({
   if (Array.isArray(game.wakeOn) && game.wakeOn.includes('SRV') && !game.srv && !isMinecraftJava({ image: game.image, probe, ports })) {
     ctx.addIssue({ code: 'custom', path: ['wakeOn'], message: 'SRV wakes the server only when the game has an SRV record; add srv: {service: ..., protocol: ...}' });
   }
-  if (probe.type === 'query' && probe.port !== undefined && !ports.some((p) => p.port === probe.port)) {
+  if (probe.type === 'query' && typeof probe.port === 'number' && !ports.some((p) => p.port === probe.port)) {
     // Query ports that are not game ports would need their own ingress rule.
     ctx.addIssue({ code: 'custom', path: ['watchdog', 'probe', 'port'], message: `${probe.port} is not one of the game's ports; add it to ports so the probe can reach it` });
   }
 }, { when: (payload) => typeof payload.value === 'object' && payload.value !== null });
 
 export const configSchema = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9-]{0,11}$/, { error: 'expected a short prefix: a lower-case letter, then up to 11 letters, digits or hyphens' })
+  name: z.string({ error: 'expected a short prefix: a lower-case letter, then up to 11 letters, digits or hyphens' }).regex(/^[a-z][a-z0-9-]{0,11}$/, { error: 'expected a short prefix: a lower-case letter, then up to 11 letters, digits or hyphens' })
     .refine((n) => !/^[a-z][a-z0-9-]{0,11}$/.test(n) || !RESERVED_NAME_PREFIXES.some((p) => n.startsWith(p)), {
       error: (issue) => `found ${JSON.stringify(issue.input)}; expected a prefix not starting with ${RESERVED_NAME_PREFIXES.join(', ')} (AWS reserves them for SSM parameters and documents), such as "gm"`,
     })
     .default('gm').describe('Prefix of every AWS resource name. Default gm.'),
   region: z.string({ error: 'expected an AWS region such as "eu-west-1"' }).superRefine(refused(regionProblem)).describe('AWS region the games run in.'),
   domain: z.strictObject({
-    name: z.string().regex(DOMAIN, { error: 'expected a lower-case domain name such as "example.com"' }).describe('Domain (or subdomain) the games live under.'),
-    hostedZoneId: z.string().regex(/^Z[A-Z0-9]{4,32}$/, { error: 'expected a Route53 hosted zone id such as "Z0123456789ABCDEFGHIJ"' })
+    name: z.string({ error: 'expected a lower-case domain name such as "example.com"' }).regex(DOMAIN, { error: 'expected a lower-case domain name such as "example.com"' }).describe('Domain (or subdomain) the games live under.'),
+    hostedZoneId: z.string({ error: 'expected a Route53 hosted zone id such as "Z0123456789ABCDEFGHIJ"' }).regex(/^Z[A-Z0-9]{4,32}$/, { error: 'expected a Route53 hosted zone id such as "Z0123456789ABCDEFGHIJ"' })
       .optional().describe('Adopt this hosted zone instead of creating one.'),
   }).describe('The DNS zone players look names up in.'),
   state: z.strictObject({
     bucket: z.string({ error: 'expected an S3 bucket name: 3-63 lower-case letters, digits, dots or hyphens' }).superRefine(refused(bucketNameProblem))
       .describe('S3 bucket for Terraform state (created by the bootstrap stack).'),
-    key: z.string().regex(/^[A-Za-z0-9!_.*'()\/-]+\.tfstate$/, { error: 'expected an S3 key ending in .tfstate, such as "gamemanagement.tfstate"' })
+    key: z.string({ error: 'expected an S3 key ending in .tfstate, such as "gamemanagement.tfstate"' }).regex(/^[A-Za-z0-9!_.*'()\/-]+\.tfstate$/, { error: 'expected an S3 key ending in .tfstate, such as "gamemanagement.tfstate"' })
       .default('gamemanagement.tfstate').describe('State key of the main stack; the worlds stack uses the same key with .worlds before .tfstate. Default gamemanagement.tfstate.'),
     region: z.string({ error: 'expected an AWS region such as "eu-west-1"' }).superRefine(refused(regionProblem)).optional()
       .describe('Region of the state bucket. Default: region.'),
@@ -335,12 +339,12 @@ export const configSchema = z.strictObject({
       .refine((list) => new Set(list.map((e) => e.toLowerCase())).size === list.length, { error: 'expected each address once (addresses are compared without case)' })
       .default([])
       .describe('Addresses that get alerts (each confirms the subscription once).'),
-    discordWebhookParameter: z.string().regex(/^\/[A-Za-z0-9_.\/-]+$/, { error: 'expected an SSM parameter name starting with /, such as "/gm/discord-webhook"' })
+    discordWebhookParameter: z.string({ error: 'expected an SSM parameter name starting with /, such as "/gm/discord-webhook"' }).regex(/^\/[A-Za-z0-9_.\/-]+$/, { error: 'expected an SSM parameter name starting with /, such as "/gm/discord-webhook"' })
       .optional().describe('SSM SecureString parameter holding a Discord webhook URL.'),
   }).default({ emails: [] }).describe('Where notices and alarms go.'),
   network: z.strictObject({
-    ipv6: z.boolean().default(false).describe('Dual stack: AAAA records and IPv6 ingress. Default false.'),
-    availabilityZone: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: 'expected an availability zone such as "eu-west-1a"' })
+    ipv6: z.boolean({ error: 'expected true or false' }).default(false).describe('Dual stack: AAAA records and IPv6 ingress. Default false.'),
+    availabilityZone: z.string({ error: 'expected an availability zone such as "eu-west-1a"' }).regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: 'expected an availability zone such as "eu-west-1a"' })
       .optional().describe('Zone of the subnet and One Zone file systems. Default <region>a.'),
     cidr: z.string({ error: 'expected an IPv4 CIDR from /16 to /28 (what AWS allows for a VPC), such as 10.0.0.0/16' })
       .superRefine(refused((c: string) => ipv4CidrProblem(c, 16, 28))).default('10.0.0.0/16')
@@ -352,11 +356,13 @@ export const configSchema = z.strictObject({
       if (why) ctx.addIssue({ code: 'custom', message: `found ${JSON.stringify(key)}; ${why}` });
     }),
     z.string({ error: 'expected a tag value (text)' }).superRefine(refused(tagValueProblem)),
+    { error: 'expected a mapping of tag keys to values, such as { owner: you }' },
   ).refine((tags) => Object.keys(tags).length <= 40, { error: 'expected at most 40 tags (AWS allows 50 per resource; GameManagement adds up to 10)' })
     .default({}).describe('Tags on every resource (besides the built-in ones).'),
   games: z.record(
     z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { error: 'expected a game id: a lower-case letter, then letters, digits or hyphens (at most 31)' }),
     gameSchema,
+    { error: 'expected a mapping of game ids to games, such as { mc: { image: ..., instanceType: ..., ports: [...] } }' },
   ).refine((games) => Object.keys(games).length > 0, { error: 'expected at least one game' })
     .describe('The games, by id; the id is the DNS label unless hostname says otherwise.'),
 }).superRefine((parsed, ctx) => {

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../../src/app';
-import { ConfigError } from '../../../src/config/config-error';
+import { ConfigError, formatPath } from '../../../src/config/config-error';
 import { parseConfigText } from '../../../src/config/load';
 import type { Config } from '../../../src/config/resolve';
 
@@ -237,8 +237,8 @@ export function namesEditedField(outcome: Outcome, touched: readonly (readonly (
   const paths = outcome.error.problems.map((p) => p.path);
   const near = (edited: readonly (string | number)[]) => {
     if (edited[0] !== 'games' || edited.length < 2) return true;
-    let anchor = 'games';
-    for (const key of edited.slice(1, 2)) anchor += `.${String(key)}`;
+    // Printed the way the loader prints paths, so odd game ids (`games[" "]`) still match.
+    const anchor = formatPath(edited.slice(0, 2));
     return paths.some((p) => p.startsWith(anchor) || anchor.startsWith(p));
   };
   return touched.some(near) ? [] : [`no problem names an edited field (${touched.map((t) => t.join('.')).join(', ')}): ${paths.join(', ')}`];
