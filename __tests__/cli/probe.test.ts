@@ -34,7 +34,8 @@ describe('gm probe command line', () => {
     [['--host', 'mc.example.com', '--port', '25565', '--timeout', '0'], /--timeout must be between 1 and 600000/],
     [['--host', 'mc.example.com', '--port', '25565', 'extra'], /unexpected argument "extra"/],
     [['--hots', 'mc.example.com', '--port', '25565'], /Unknown option '--hots'/],
-    [['--type', 'palworld', '--host', 'mc.example.com', '--port', '8212'], /--type palworld: not a game whose query the probe speaks .*"connections" probe/],
+    [['--type', 'palworld', '--host', 'mc.example.com', '--port', '8212'], /--type palworld: the query probe speaks .*"palworld" is none of them\. For any other game use probe: \{ type: connections \}/],
+    [['--type', 'minecraftbee', '--host', 'mc.example.com', '--port', '19132'], /--type minecraftbee: .*did you mean "minecraftbe"\?/],
   ])('exits 2 with the usage for %j', async (args, message) => {
     const { io, out, err } = captureIo();
     const status = await main(['probe', ...args], io);

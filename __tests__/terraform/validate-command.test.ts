@@ -16,7 +16,7 @@ beforeAll(() => {
   stacksDir = synthStacks(loadConfig(join(ROOT, 'gamemanagement.yaml'), {}));
 });
 
-it('validates every synthesized stack and leaves the output folder as synth wrote it', () => {
+it('validates every stack of the output folder it is given and leaves that folder as synth wrote it', () => {
   // Two of the three stacks: each costs one init and one validate, and the plan suites validate all of them.
   const output = mkdtempSync(join(tmpdir(), 'gm-validate-ok-'));
   for (const stack of ['bootstrap', 'gamemanagement-worlds']) cpSync(join(stacksDir, stack), join(output, stack), { recursive: true });

@@ -37,10 +37,10 @@ export function normalVolumePath(path: string): string {
 }
 
 /** Why a query game id is refused, with the close id it may be a typo of, and the probe that fits any game. */
-function unknownQueryGame(id: string): string {
+export function unknownQueryGame(id: string): string {
   const close = suggest(id, [...QUERY_GAMES.keys(), ...Object.keys(OLD_GAME_IDS)]);
   return `the query probe speaks Minecraft (Java, Bedrock) and Steam A2S games, and "${id}" is none of them` +
-    (close ? `; did you mean "${close}"?` : '') + ' For any other game use probe: { type: connections }, which counts players on the host';
+    (close ? `; did you mean "${close}"?` : '.') + ' For any other game use probe: { type: connections }, which counts players on the host';
 }
 
 const HOSTNAME = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;

@@ -2,6 +2,7 @@
  * `gm probe`: asks a game server for its player count the way the watchdog's
  * `query` probe does, and prints one JSON line a script can read.
  */
+import { unknownQueryGame } from '../../config/schema';
 import { queryProtocolOf } from '../../runtime/query-games';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from '../command';
 import type { CliIo } from '../io';
@@ -46,8 +47,8 @@ export function parseProbeArgs(args: readonly string[]): ProbeRequest {
   if (!values.port) throw new UsageError('--port is required');
   const type = values.type ?? DEFAULT_TYPE;
   if (!queryProtocolOf(type)) {
-    throw new UsageError(`--type ${type}: not a game whose query the probe speaks (Minecraft and the Steam A2S games); `
-      + 'a game without one is watched with the "connections" probe');
+    // The same sentence synth gives for the config's probe.game, with its "did you mean".
+    throw new UsageError(`--type ${type}: ${unknownQueryGame(type)}`);
   }
   return {
     type,
