@@ -2,29 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../src/config/config-error';
 import { configPath, loadConfig, parseConfigText } from '../../src/config/load';
+import { problems, VALID } from './support';
 
 const ROOT = join(__dirname, '..', '..');
-const VALID = `
-region: eu-west-1
-domain: { name: example.com }
-state: { bucket: example-state-bucket }
-games:
-  mc:
-    image: itzg/minecraft-server
-    instanceType: t4g.medium
-    ports: [{ port: 25565 }]
-`;
 
-/** The problems a YAML text produces, as "path: message" lines. */
-function problems(text: string, env: NodeJS.ProcessEnv = {}): string[] {
-  try {
-    parseConfigText(text, 'test.yaml', env);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${p.message}`);
-    throw e;
-  }
-  throw new Error('expected the config to be rejected');
-}
+
 
 function withGame(game: string, extraTop = ''): string {
   return `

@@ -4,28 +4,10 @@
  */
 import { ConfigError, formatPath } from '../../src/config/config-error';
 import { parseConfigText } from '../../src/config/load';
+import { problems, VALID } from './support';
 
-const GAME = `
-region: eu-west-1
-domain: { name: example.com }
-state: { bucket: example-state-bucket }
-games:
-  mc:
-    image: itzg/minecraft-server
-    instanceType: t4g.medium
-    ports: [{ port: 25565 }]
-`;
+const GAME = VALID;
 
-/** The problems a YAML text produces, as "path: message" lines; what the loader printed meanwhile goes to `printed`. */
-function problems(text: string, env: NodeJS.ProcessEnv = {}): string[] {
-  try {
-    parseConfigText(text, 'test.yaml', env);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${p.message}`);
-    throw e;
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 /** The valid game with extra lines under games.mc. */
 const withGame = (lines: string) => `${GAME}${lines.split('\n').map((l) => `    ${l}`).join('\n')}\n`;

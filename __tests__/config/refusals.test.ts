@@ -6,28 +6,10 @@
 import { ConfigError } from '../../src/config/config-error';
 import { generatedNames } from '../../src/config/aws-rules';
 import { decodeConfigBytes, parseConfigText } from '../../src/config/load';
+import { game, MC, problemsOf, TOP } from './support';
 
-const TOP = `region: eu-west-1
-domain: { name: example.com }
-state: { bucket: example-state-bucket }
-`;
 
-function game(body: string, top = TOP): string {
-  return `${top}games:\n  mc:\n${body.split('\n').map((l) => `    ${l}`).join('\n')}\n`;
-}
-
-const MC = 'image: itzg/minecraft-server\ninstanceType: t4g.medium\nports: [{ port: 25565 }]';
-
-/** "path: message" lines of the problems, or [] when the file is accepted. */
-function problems(text: string, env: NodeJS.ProcessEnv = {}): string[] {
-  try {
-    parseConfigText(text, 't.yaml', env);
-    return [];
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${p.message}`);
-    throw e;
-  }
-}
+const problems = problemsOf;
 
 describe('instance types', () => {
   it.each(['t4g.mediun', 't4g.medum', 't3a.smal'])('suggests the close known type for the typo %s, even with memoryMiB and architecture', (type) => {
