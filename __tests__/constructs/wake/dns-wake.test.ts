@@ -12,7 +12,8 @@ import * as v from 'valibot';
 import { readRoutes } from '../../../src/lambdas/waker/routes';
 import { envProblems } from '../../../src/runtime/env';
 import { ROUTES_FILE, WakeRoutesSchema, type WakeRoute } from '../../../src/runtime/routes';
-import { functionStatements, inlinePoliciesOf, resourcesFor, roleOf } from '../control-loop/support/iam';
+import { DEPLOYMENT_TAG } from '../../../src/constructs/support/naming';
+import { functionStatements, inlinePoliciesOf, resourcesFor, roleOf, statementsFor } from '../control-loop/support/iam';
 import {
   THREE_GAMES, address, byName, exampleYaml, only, ref, resources, synthMain, type Named, type SynthResult,
 } from '../control-loop/support/synth';
@@ -137,6 +138,18 @@ describe.each([
     expect(granted[0]).toMatch(new RegExp(`:autoscaling:${region}:.*:autoScalingGroup:\\*:autoScalingGroupName/gm-\\*$`));
     // Every routed group matches the pattern.
     for (const route of routesOf(synth, waker)) expect(route.asgName.startsWith('gm-')).toBe(true);
+  });
+
+  it('may scale only groups tagged with this deployment, which every game group carries', () => {
+    const [grant, ...others] = statementsFor(functionStatements(synth.json, waker), 'autoscaling:SetDesiredCapacity');
+    expect(others).toEqual([]);
+    // Without it, `gm-*` would also match the groups of a deployment named `gm-test` in the same account.
+    expect(grant!.Condition).toEqual({ StringEquals: { [`aws:ResourceTag/${DEPLOYMENT_TAG}`]: 'gm' } });
+    const groups = resources(synth.json, 'aws_autoscaling_group');
+    expect(groups.length).toBeGreaterThan(0);
+    for (const group of groups) {
+      expect(group.body.tag).toContainEqual({ key: DEPLOYMENT_TAG, value: 'gm', propagate_at_launch: false });
+    }
   });
 
   it('sends its final failures to a topic in us-east-1 that every alert address gets', () => {

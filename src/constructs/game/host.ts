@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import type { Architecture } from '../../config/instance-types';
 import { ECS_RESERVED_MEMORY_MIB } from '../../config/instance-types';
 import { hostUserData } from './host-user-data';
-import { resourceName } from '../support/naming';
+import { DEPLOYMENT_TAG, resourceName } from '../support/naming';
 
 export interface GameHostProps {
   /** Resource-name prefix. */
@@ -126,7 +126,11 @@ export class GameHost extends Construct {
       // Group metrics are free; the max-hours alarm watches this one.
       enabledMetrics: ['GroupInServiceInstances'],
       metricsGranularity: '1Minute',
-      tag: [{ key: 'gm:game', value: props.gameId, propagateAtLaunch: false }],
+      // The provider's default tags do not reach Auto Scaling groups: the waker's grant depends on this one.
+      tag: [
+        { key: 'gm:game', value: props.gameId, propagateAtLaunch: false },
+        { key: DEPLOYMENT_TAG, value: props.prefix, propagateAtLaunch: false },
+      ],
       lifecycle: { ignoreChanges: props.spot ? ['desired_capacity', ON_DEMAND_BASE_CAPACITY] : ['desired_capacity'] },
     });
   }

@@ -11,7 +11,7 @@ import { ROUTES_FILE, WakeRoutesSchema, type WakeRoute } from '../../runtime/rou
 import { PENDING_WAKE_PARAMETER_LEAF, SESSION_PARAMETER_LEAF } from '../game/runtime-game';
 import { autoScalingGroupArn, parameterArn, scopeOf } from '../support/arn';
 import { BundledFunction } from '../support/bundled-function';
-import { resourceName } from '../support/naming';
+import { DEPLOYMENT_TAG, resourceName } from '../support/naming';
 
 export interface DnsWakeProps {
   /** Resource-name prefix. */
@@ -105,7 +105,14 @@ export class DnsWake extends Construct {
       statements: [
         // Describe calls cannot be scoped to a resource.
         { Sid: 'ReadGroups', Effect: 'Allow', Action: 'autoscaling:DescribeAutoScalingGroups', Resource: '*' },
-        { Sid: 'StartGames', Effect: 'Allow', Action: 'autoscaling:SetDesiredCapacity', Resource: autoScalingGroupArn(games, `${props.prefix}-*`) },
+        {
+          Sid: 'StartGames',
+          Effect: 'Allow',
+          Action: 'autoscaling:SetDesiredCapacity',
+          Resource: autoScalingGroupArn(games, `${props.prefix}-*`),
+          // The name pattern alone would also match another deployment whose name starts with `<prefix>-`.
+          Condition: { StringEquals: { [`aws:ResourceTag/${DEPLOYMENT_TAG}`]: props.prefix } },
+        },
         {
           // Created and deleted at run time (never by Terraform): claiming a session is what makes a start happen once.
           Sid: 'ClaimSessions',
