@@ -14,6 +14,34 @@ export class QueryTimeoutError extends Error {
 }
 
 /**
+ * Settles an exchange exactly once: the first of an answer, an error, the
+ * timeout or `signal` wins; the timer, the abort listener and the socket
+ * (`close`) are released then.
+ */
+function bounded<T>(
+  resolve: (value: T) => void,
+  reject: (error: Error) => void,
+  close: () => void,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): (error: Error | undefined, value?: T) => void {
+  let settled = false;
+  const finish = (error: Error | undefined, value?: T) => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', abort);
+    close();
+    if (error) reject(error);
+    else resolve(value as T);
+  };
+  const timer = setTimeout(() => finish(new QueryTimeoutError(timeoutMs)), timeoutMs);
+  const abort = () => finish(new Error('abandoned: another query answered first'));
+  signal?.addEventListener('abort', abort);
+  return finish;
+}
+
+/**
  * Connects, sends `request`, and feeds everything received so far to
  * `complete` until it returns a value (undefined: not complete yet).
  * `complete` may throw on a malformed answer.
@@ -29,19 +57,7 @@ export function tcpExchange<T>(
   return new Promise<T>((resolve, reject) => {
     const socket = new Socket();
     let received = Buffer.alloc(0);
-    let settled = false;
-    const finish = (error: Error | undefined, value?: T) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', abort);
-      socket.destroy();
-      if (error) reject(error);
-      else resolve(value as T);
-    };
-    const timer = setTimeout(() => finish(new QueryTimeoutError(timeoutMs)), timeoutMs);
-    const abort = () => finish(new Error('abandoned: another query answered first'));
-    signal?.addEventListener('abort', abort);
+    const finish = bounded(resolve, reject, () => socket.destroy(), timeoutMs, signal);
     socket.once('error', (e) => finish(e));
     socket.once('close', () => finish(new Error(`connection closed after ${received.length} bytes, before a complete answer`)));
     socket.on('data', (chunk: Buffer) => {
@@ -71,20 +87,8 @@ export function udpExchange<T>(
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const socket = createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
-    let settled = false;
-    const finish = (error: Error | undefined, value?: T) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', abort);
-      socket.close();
-      if (error) reject(error);
-      else resolve(value as T);
-    };
+    const finish = bounded(resolve, reject, () => socket.close(), timeoutMs, signal);
     const send = (message: Buffer) => socket.send(message, (e) => e && finish(e));
-    const timer = setTimeout(() => finish(new QueryTimeoutError(timeoutMs)), timeoutMs);
-    const abort = () => finish(new Error('abandoned: another query answered first'));
-    signal?.addEventListener('abort', abort);
     socket.once('error', (e) => finish(e));
     socket.on('message', (message: Buffer) => {
       try {
