@@ -254,7 +254,7 @@ export const gameSchema = z.strictObject({
   if (typeof game.instanceType !== 'string') return;
   const known = INSTANCE_TYPES[game.instanceType];
   const close = known ? undefined : suggest(game.instanceType, Object.keys(INSTANCE_TYPES));
-  if (!known && !/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/.test(game.instanceType)) {
+  if (!known && !INSTANCE_TYPE.test(game.instanceType)) {
     // Reported by the field's own format check.
   } else if (!known && close && !isKnownFamilyType(game.instanceType)) {
     ctx.addIssue({

@@ -9,7 +9,7 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { gameFunctionEnvironment } from '../../runtime/env';
 import type { RuntimeGame } from '../../runtime/game';
-import { parameterArn, partitionOf, scopeOf } from '../support/arn';
+import { parameterArn, scopeOf } from '../support/arn';
 import { BundledFunction } from '../support/bundled-function';
 import type { GameWatchdog } from './watchdog';
 import { resourceName } from '../support/naming';
@@ -81,7 +81,7 @@ export class GameLifecycle extends Construct {
           Sid: 'MoveOwnRecords',
           Effect: 'Allow',
           Action: 'route53:ChangeResourceRecordSets',
-          Resource: `arn:${partitionOf(group.arn)}:route53:::hostedzone/${props.zoneId}`,
+          Resource: `arn:${where.partition}:route53:::hostedzone/${props.zoneId}`,
           Condition: {
             'ForAllValues:StringEquals': {
               'route53:ChangeResourceRecordSetsNormalizedRecordNames': [game.fqdn],

@@ -9,7 +9,7 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { gameFunctionEnvironment } from '../../runtime/env';
 import type { RuntimeGame } from '../../runtime/game';
-import { accountOf, parameterArn, partitionOf, scopeOf } from '../support/arn';
+import { parameterArn, scopeOf } from '../support/arn';
 import { BundledFunction } from '../support/bundled-function';
 import { ConnectionsDocument } from './connections-document';
 import { resourceName } from '../support/naming';
@@ -46,9 +46,8 @@ export class GameWatchdog extends Construct {
   constructor(scope: Construct, id: string, props: GameWatchdogProps) {
     super(scope, id);
     const { game, group, cluster, service, topicArn } = props;
-    const account = accountOf(group.arn);
-    const partition = partitionOf(group.arn);
-    const sessionParameterArn = parameterArn(scopeOf(group.arn, props.region), game.sessionParameterName);
+    const where = scopeOf(group.arn, props.region);
+    const sessionParameterArn = parameterArn(where, game.sessionParameterName);
 
     this.stateParameter = new SsmParameter(this, 'state', {
       name: game.stateParameterName,
@@ -99,7 +98,7 @@ export class GameWatchdog extends Construct {
       statements: [
         { Sid: 'FindInstance', Effect: 'Allow', Action: 'autoscaling:DescribeAutoScalingGroups', Resource: '*' },
         // The address players reach: the game's records, which the instance hook points at the instance.
-        { Sid: 'ReadOwnRecords', Effect: 'Allow', Action: 'route53:ListResourceRecordSets', Resource: `arn:${partition}:route53:::hostedzone/${game.hostedZoneId}` },
+        { Sid: 'ReadOwnRecords', Effect: 'Allow', Action: 'route53:ListResourceRecordSets', Resource: `arn:${where.partition}:route53:::hostedzone/${game.hostedZoneId}` },
         { Sid: 'StopGame', Effect: 'Allow', Action: 'autoscaling:SetDesiredCapacity', Resource: group.arn },
         { Sid: 'SeeGameContainer', Effect: 'Allow', Action: 'ecs:DescribeServices', Resource: service.id },
         { Sid: 'KeepState', Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:PutParameter'], Resource: this.stateParameter.arn },
@@ -109,7 +108,7 @@ export class GameWatchdog extends Construct {
           Sid: 'CountConnectionsOnThisGamesHost',
           Effect: 'Allow',
           Action: 'ssm:SendCommand',
-          Resource: `arn:${partition}:ec2:${props.region}:${account}:instance/*`,
+          Resource: `arn:${where.partition}:ec2:${where.region}:${where.account}:instance/*`,
           Condition: { StringEquals: { 'ssm:resourceTag/gm:game': game.id } },
         },
         { Sid: 'ReadCommandOutput', Effect: 'Allow', Action: 'ssm:GetCommandInvocation', Resource: '*' },

@@ -4,7 +4,7 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { Construct } from 'constructs';
 import { checkedEnvironment } from '../../runtime/env';
-import { accountOf, partitionOf } from '../support/arn';
+import { parameterArn, scopeOf } from '../support/arn';
 import { BundledFunction } from '../support/bundled-function';
 import { resourceName } from '../support/naming';
 
@@ -27,7 +27,7 @@ export class DiscordNotifier extends Construct {
 
   constructor(scope: Construct, id: string, props: DiscordNotifierProps) {
     super(scope, id);
-    const parameterArn = `arn:${partitionOf(props.topic.arn)}:ssm:${props.region}:${accountOf(props.topic.arn)}:parameter/${props.webhookParameterName.replace(/^\//, '')}`;
+    const webhookParameterArn = parameterArn(scopeOf(props.topic.arn, props.region), props.webhookParameterName);
     this.notifier = new BundledFunction(this, 'notifier', {
       entry: 'notifier',
       functionName: resourceName(props.prefix, 'discord'),
@@ -35,7 +35,7 @@ export class DiscordNotifier extends Construct {
       timeoutSeconds: 15,
       memoryMiB: 128,
       environment: checkedEnvironment('notifier', { GM_DISCORD_PARAMETER: props.webhookParameterName }, 'the alerts'),
-      statements: [{ Sid: 'ReadWebhook', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: parameterArn }],
+      statements: [{ Sid: 'ReadWebhook', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: webhookParameterArn }],
     });
     this.subscribe('sns-invoke', 'subscription', props.topic);
   }

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { LAMBDA_ENV_LIMIT_BYTES } from '../../runtime/env';
 import { assumeRolePolicy, policyDocument, policySizeEstimate, ROLE_INLINE_POLICY_LIMIT_CHARS, Statement } from './iam-document';
 import { bundleLambda, LAMBDA_RUNTIME, type ExtraFiles, type LambdaBundle } from './lambda-bundle';
-import { terraformLiteral } from './literal';
+import { terraformLiterals } from './literal';
 
 /** Where the record of an asynchronous invocation that failed for good goes. */
 export type FailureDestination =
@@ -155,7 +155,7 @@ export class BundledFunction extends Construct {
       timeout: props.timeoutSeconds ?? 30,
       memorySize: props.memoryMiB ?? 256,
       // Values reach the function as written (GM_GAME is JSON of the configuration); references stay references.
-      environment: { variables: Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, terraformLiteral(v)])) },
+      environment: { variables: terraformLiterals(environment) },
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
       dependsOn: [this.logGroup],
     });

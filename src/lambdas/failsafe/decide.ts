@@ -5,7 +5,7 @@
  * run unwatched. `flows.ts` feeds them what it read from AWS.
  */
 import * as v from 'valibot';
-import { SERVING_STATES, type GroupSnapshot } from '../../runtime/session';
+import { worldHeld, type GroupSnapshot } from '../../runtime/session';
 import type { WatchdogState } from '../../runtime/watchdog-state';
 
 /** The watchdog runs every minute; this many minutes without a completed run stops the game. */
@@ -253,9 +253,8 @@ export function hookAftermath(group: GroupSnapshot | undefined, instanceId: stri
     return rule === 'enabled' ? { kind: 'watched', instanceId } : { kind: 'stopped', instanceId, rule };
   }
   if (group.desiredCapacity >= 1) return { kind: 'starting' };
-  return group.instances.some((i) => SERVING_STATES.has(i.lifecycleState) || i.lifecycleState.startsWith('Terminating'))
-    ? { kind: 'stopping' }
-    : { kind: 'nothing-runs' };
+  // The same rule a start follows: a host that may still have the world mounted is still stopping.
+  return worldHeld(group) ? { kind: 'stopping' } : { kind: 'nothing-runs' };
 }
 
 // ---------------------------------------------------------------- watchdog silence

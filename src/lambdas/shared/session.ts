@@ -181,13 +181,9 @@ export async function requestStart(target: SessionTarget, request: StartRequest,
   return { result: 'already-up' };
 }
 
-/** The wake recorded during a stop, removed as it is taken; undefined when there is none. */
-export async function takePendingWake(target: SessionTarget, region?: string): Promise<PendingWake | undefined> {
-  const raw = await readParameter(target.pendingWakeParameterName, region);
-  if (raw === undefined) return undefined;
-  await deleteParameter(target.pendingWakeParameterName, region);
+/** A stored pending wake; an unreadable record still says someone asked: honoured without the lookup time. */
+function pendingWakeOf(raw: string): PendingWake {
   const parsed = parseStored(PendingWakeSchema, raw);
-  // An unreadable record still says someone asked: honour it without the lookup time.
   return parsed.ok ? parsed.value : { recordedAt: new Date(0).toISOString(), source: 'lookup' };
 }
 
@@ -202,8 +198,9 @@ export async function endSession(target: SessionTarget, now: Date, region?: stri
   const wake = await readParameter(target.pendingWakeParameterName, region);
   await deleteParameter(target.sessionParameterName, region);
   if (wake === undefined) return undefined;
-  const pending = await takePendingWake(target, region);
-  if (!pending) return undefined; // a concurrent start took it
+  // Taken as read: a concurrent start that takes it too is harmless, the session claim lets one of them start.
+  await deleteParameter(target.pendingWakeParameterName, region);
+  const pending = pendingWakeOf(wake);
   try {
     return await requestStart(
       target,

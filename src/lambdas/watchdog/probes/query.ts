@@ -34,7 +34,7 @@ const PROTOCOLS: Record<QueryProtocol, () => Promise<Query>> = {
 export class UnknownQueryGameError extends Error {
   constructor(type: string) {
     super(`the query probe does not speak the query of game "${type}": it knows the ${QUERY_GAMES.size} gamedig ids of `
-      + 'Minecraft (Java and Bedrock) and of the Steam games (A2S), listed in src/lambdas/watchdog/probes/query-games.ts; '
+      + 'Minecraft (Java and Bedrock) and of the Steam games (A2S), listed in src/runtime/query-games.ts; '
       + 'use the probe type "connections", which counts players on the host for any game');
     this.name = 'UnknownQueryGameError';
   }
