@@ -1,9 +1,12 @@
 /**
  * The `gm` operator CLI: `npm run --silent gm -- <command> [options]`.
  * Each command lives in its own file under commands/; this file only
- * dispatches and turns usage errors into exit status 2.
+ * dispatches, turns usage errors into exit status 2, and an unusable config
+ * or an AWS failure into one line and exit status 1.
  */
-import { EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command';
+import { DeploymentConfigError } from './aws/deployment';
+import { describeAwsFailure } from './aws/errors';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command';
 import { helpText } from './commands/help';
 import { lambdaCommand } from './commands/lambda';
 import { probeCommand } from './commands/probe';
@@ -35,10 +38,21 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   try {
     return await command.run(args, io);
   } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.err(`gm ${command.name}: ${e.message}`);
-    io.err(command.usage);
-    return EXIT_USAGE;
+    io.progress(undefined);
+    if (e instanceof UsageError) {
+      io.err(`gm ${command.name}: ${e.message}`);
+      io.err(command.usage);
+      return EXIT_USAGE;
+    }
+    if (e instanceof DeploymentConfigError) {
+      io.err(e.message);
+      return EXIT_FAILED;
+    }
+    // No credentials, a missing permission, a throttle that outlasted the retries: one line, no stack.
+    const failure = describeAwsFailure(e);
+    if (failure === undefined) throw e;
+    io.err(`gm ${command.name}: ${failure}`);
+    return EXIT_FAILED;
   }
 }
 

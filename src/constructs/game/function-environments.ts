@@ -12,7 +12,8 @@ import { gameFunctionEnvironment, LAMBDA_ENV_LIMIT_BYTES } from '../../runtime/e
 import { GAME_FIELDS, type GameFunction } from '../../runtime/game';
 import { environmentBytes } from '../support/bundled-function';
 import { resourceName } from '../support/naming';
-import { gameResourceNames, runtimeGame } from './runtime-game';
+import { gameResourceNames } from '../../runtime/names';
+import { runtimeGame } from './runtime-game';
 
 /** Route53 hosted zone ids have at most 32 characters. */
 const LONGEST_ZONE_ID = 'Z'.padEnd(32, '0');

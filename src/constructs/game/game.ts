@@ -13,7 +13,8 @@ import { GameWatchdog } from './watchdog';
 import { InstanceRole } from './instance-role';
 import { MaxHoursAlarm } from './max-hours-alarm';
 import { containerSecrets, localArnScope, TaskExecutionRole } from './task-secrets';
-import { gameResourceNames, runtimeGame } from './runtime-game';
+import { gameResourceNames } from '../../runtime/names';
+import { runtimeGame } from './runtime-game';
 
 export interface GameProps {
   /** Resource-name prefix. */

@@ -4,47 +4,12 @@
  * src/runtime/env.ts) and the waker's route to it. Names are derived, not
  * read back from resources, so the values are readable in the plan, stable
  * between synths, and can be packed into a zip (routes.json) before any
- * resource exists.
+ * resource exists. The names themselves: src/runtime/names.ts.
  */
 import type { GameConfig } from '../../config/resolve';
 import type { RuntimeGame } from '../../runtime/game';
 import type { WakeRoute } from '../../runtime/routes';
-import { resourceName } from '../support/naming';
-
-export interface GameResourceNames {
-  readonly asg: string;
-  readonly cluster: string;
-  readonly service: string;
-  readonly taskFamily: string;
-  readonly watchdogRule: string;
-  readonly stateParameter: string;
-  /** Created by the start that claims a session and deleted at the end of its stop: never by Terraform. */
-  readonly sessionParameter: string;
-  /** Holds a wake that came during a stop; created and deleted at run time: never by Terraform. */
-  readonly pendingWakeParameter: string;
-  readonly connectionsDocument: string;
-  readonly logGroup: string;
-}
-
-/** Leaf names of the run-time parameters, the same for every game (IAM patterns of the waker use them). */
-export const SESSION_PARAMETER_LEAF = 'session';
-export const PENDING_WAKE_PARAMETER_LEAF = 'pending-wake';
-
-export function gameResourceNames(prefix: string, gameId: string): GameResourceNames {
-  const base = resourceName(prefix, gameId);
-  return {
-    asg: base,
-    cluster: base,
-    service: base,
-    taskFamily: base,
-    watchdogRule: `${base}-watchdog-schedule`,
-    stateParameter: `/${prefix}/${gameId}/watchdog-state`,
-    sessionParameter: `/${prefix}/${gameId}/${SESSION_PARAMETER_LEAF}`,
-    pendingWakeParameter: `/${prefix}/${gameId}/${PENDING_WAKE_PARAMETER_LEAF}`,
-    connectionsDocument: `${base}-count-connections`,
-    logGroup: `/${prefix}/${gameId}/game`,
-  };
-}
+import type { GameResourceNames } from '../../runtime/names';
 
 export function runtimeGame(game: GameConfig, names: GameResourceNames, hostedZoneId: string, ipv6: boolean): RuntimeGame {
   return {

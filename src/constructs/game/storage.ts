@@ -8,6 +8,7 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { assumeRolePolicy, policyDocument } from '../support/iam-document';
 import { resourceName } from '../support/naming';
+import { accessPointRoot } from '../../runtime/world-paths';
 import { terraformLiteral } from '../support/literal';
 
 export interface GameStorageProps {
@@ -35,11 +36,6 @@ export function worldAddress(gameId: string): { fileSystem: string; backupPolicy
   return { fileSystem: id, backupPolicy: `${id}_backup` };
 }
 
-/** Where a container path lives on the file system; stable, so an adopted file system finds its old data. */
-export function accessPointRoot(containerPath: string): string {
-  const slug = containerPath.replace(/^\/+|\/+$/g, '').replace(/[^A-Za-z0-9._-]+/g, '-') || 'root';
-  return `/volumes/${slug}`;
-}
 
 /**
  * A game's world: an encrypted EFS file system (created or adopted), TLS-only,

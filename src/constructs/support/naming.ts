@@ -1,9 +1,6 @@
 import { terraformLiterals } from './literal';
 
-/** AWS resource names: `<prefix>-<game>-<role>` (prefix from `name`, default gm). */
-export function resourceName(prefix: string, ...parts: string[]): string {
-  return [prefix, ...parts].join('-');
-}
+export { resourceName } from '../../runtime/names';
 
 /**
  * The tag that names the deployment (`name` in the config). The waker may

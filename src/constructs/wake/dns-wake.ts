@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import * as v from 'valibot';
 import { checkedEnvironment } from '../../runtime/env';
 import { ROUTES_FILE, WakeRoutesSchema, type WakeRoute } from '../../runtime/routes';
-import { PENDING_WAKE_PARAMETER_LEAF, SESSION_PARAMETER_LEAF } from '../game/runtime-game';
+import { PENDING_WAKE_PARAMETER_LEAF, SESSION_PARAMETER_LEAF } from '../../runtime/names';
 import { autoScalingGroupArn, parameterArn, scopeOf } from '../support/arn';
 import { BundledFunction } from '../support/bundled-function';
 import { DEPLOYMENT_TAG, resourceName } from '../support/naming';

@@ -28,6 +28,37 @@ export function withDryRun<C extends { middlewareStack: MiddlewareStack<any, any
   return client;
 }
 
+/** IAM's service prefix for each client (the prefix of its actions). */
+const IAM_PREFIX: Readonly<Record<string, string>> = {
+  AutoScalingClient: 'autoscaling', BackupClient: 'backup', CloudWatchClient: 'cloudwatch', CloudWatchLogsClient: 'logs',
+  EC2Client: 'ec2', EC2InstanceConnectClient: 'ec2-instance-connect', ECSClient: 'ecs', EFSClient: 'elasticfilesystem',
+  EventBridgeClient: 'events', Route53Client: 'route53', SNSClient: 'sns', SSMClient: 'ssm', STSClient: 'sts',
+};
+
+/** The IAM action a failed call was (`ssm:GetParameter`), set on errors by every client: an access-denied message can name it. */
+export function failedAction(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && '$action' in e && typeof e.$action === 'string' ? e.$action : undefined;
+}
+
+// `any`: see withDryRun.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function withFailedAction<C extends { middlewareStack: MiddlewareStack<any, any> }>(client: C): C {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (e) {
+        const service = IAM_PREFIX[String(context.clientName ?? '')];
+        const command = String(context.commandName ?? '').replace(/Command$/, '');
+        if (service && command && typeof e === 'object' && e !== null) Object.assign(e, { $action: `${service}:${command}` });
+        throw e;
+      }
+    },
+    { step: 'initialize', name: 'gmFailedAction', priority: 'low' },
+  );
+  return client;
+}
+
 /**
  * SDK attempts per call (the default is 3): five attempts with the SDK's
  * backoff ride out a throttling burst; what still fails makes the function
@@ -61,14 +92,14 @@ export function lazyClient<C extends { middlewareStack: MiddlewareStack<any, any
   return (region) => {
     let client = clients.get(region ?? '');
     if (!client) {
-      client = withDryRun(
+      client = withFailedAction(withDryRun(
         create({
           maxAttempts: MAX_ATTEMPTS,
           ...(region ? { region } : {}),
           // Without throwOnRequestTimeout the SDK only logs a warning and keeps waiting.
           requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: CONNECTION_TIMEOUT_MS, throwOnRequestTimeout: true },
         }),
-      );
+      ));
       clients.set(region ?? '', client);
     }
     return client;
