@@ -18,17 +18,18 @@ function wantsHelp(args: readonly string[]): boolean {
   return args.includes('--help') || args.includes('-h');
 }
 
-export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+/** `commands`: the table to dispatch on (tests may pass their own). */
+export async function main(argv: readonly string[], io: CliIo = processIo, commands: readonly Command[] = COMMANDS): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    io.out(helpText(COMMANDS));
+    io.out(helpText(commands));
     return EXIT_OK;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  const command = commands.find((c) => c.name === name);
   if (!command) {
     io.err(`gm: unknown command "${name}"`);
     io.err('');
-    io.err(helpText(COMMANDS));
+    io.err(helpText(commands));
     return EXIT_USAGE;
   }
   if (wantsHelp(args)) {
