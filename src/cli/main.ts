@@ -58,6 +58,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo, comma
 }
 
 if (require.main === module) {
+  // The SDK warns on Node 20 about SDK releases after January 2027; the versions here are pinned,
+  // and the warning would stand before every command's output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   main(process.argv.slice(2)).then(
     (status) => {
       process.exitCode = status;
