@@ -9,10 +9,11 @@ import { describeAwsFailure } from './aws/errors';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command';
 import { helpText } from './commands/help';
 import { lambdaCommand } from './commands/lambda';
+import { logsCommand } from './commands/logs';
 import { probeCommand } from './commands/probe';
 import { processIo, type CliIo } from './io';
 
-export const COMMANDS: readonly Command[] = [probeCommand, lambdaCommand];
+export const COMMANDS: readonly Command[] = [logsCommand, probeCommand, lambdaCommand];
 
 function wantsHelp(args: readonly string[]): boolean {
   return args.includes('--help') || args.includes('-h');
