@@ -35,7 +35,7 @@ describe('the deployment a command acts on', () => {
 
   it('gives the names synth gave the game, and the session rules their target', () => {
     const deployment = loadDeployment({}, { GM_CONFIG: SHIPPED });
-    const id = deployment.config.games[0].id;
+    const id = deployment.config.games[0]!.id;
     const target = findGame(deployment, id);
     const prefix = deployment.config.name;
     expect(target.names.asg).toBe(`${prefix}-${id}`);
