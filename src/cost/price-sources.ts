@@ -1,0 +1,99 @@
+/**
+ * Where every figure of the price table comes from. Each figure names one of
+ * these, so `gm cost` can print its source next to it and a reader can check
+ * it. Prices are USD, without tax, Linux, shared tenancy.
+ */
+export interface PriceSource {
+  /** What the source is, in a few words. */
+  readonly title: string;
+  /** Where to read it. */
+  readonly url: string;
+  /** The date the source gives for its figures (or when it was written). */
+  readonly asOf: string;
+}
+
+/** When the figures were copied into this table. */
+export const PRICES_TAKEN_ON = '2026-11-30';
+
+export const PRICE_SOURCES = {
+  /** Generated from the AWS Price List API (AmazonEC2, on-demand, Linux, shared tenancy, no pre-installed software). */
+  priceListApi: {
+    title: 'AWS Price List API, EC2 on-demand Linux, as generated into Karpenter (pkg/providers/pricing/zz_generated.pricing_aws.go, us-east-1)',
+    url: 'https://github.com/aws/karpenter-provider-aws/blob/main/pkg/providers/pricing/zz_generated.pricing_aws.go',
+    asOf: '2026-07-20',
+  },
+  /**
+   * The SkyPilot catalog is built from the same Price List API for every
+   * region; its us-east-1 figures equal `priceListApi` for every type both
+   * list, which is why it is trusted for the other regions. The file gives
+   * no date; the copy read was the one current in 2026.
+   */
+  skypilotCatalog: {
+    title: 'SkyPilot AWS catalog (catalogs/v8/aws/vms.csv, built from the AWS Price List API; Price and SpotPrice columns)',
+    url: 'https://github.com/skypilot-org/skypilot-catalog/blob/master/catalogs/v8/aws/vms.csv',
+    asOf: '2026',
+  },
+  ebsPricingPage: {
+    title: 'Amazon EBS pricing page, gp3 storage in US East (N. Virginia), as quoted by saisci.com',
+    url: 'https://www.saisci.com/aws/gp2-vs-gp3-cost-comparison-ebs-volumes/',
+    asOf: '2021-02-04',
+  },
+  ebsFrankfurt: {
+    title: 'gp3 storage price in eu-central-1 (Frankfurt), worked example on hendric-jabs.de',
+    url: 'https://hendric-jabs.de/2023/11/02/gp3-in-2-minuten/',
+    asOf: '2023-11-02',
+  },
+  /**
+   * Regional gp3 tables published in open-source AWS cost tools: three agree
+   * on eu-west-1 and us-west-2; us-east-2, eu-north-1 and ap-southeast-2 come
+   * from one whose EC2 figures equal `skypilotCatalog`. The weakest source
+   * here: check these against the EBS pricing page first when refreshing.
+   */
+  gp3CodeTables: {
+    title: 'Regional gp3 prices from published open-source AWS cost tables (to be checked against the EBS pricing page)',
+    url: 'https://aws.amazon.com/ebs/pricing/',
+    asOf: '2026',
+  },
+  efsPricingPage: {
+    title: 'Amazon EFS pricing page, US East (N. Virginia): Standard, Infrequent Access, backup warm storage (as summarised on blog.gslin.org)',
+    url: 'https://blog.gslin.org/archives/tag/tiering/',
+    asOf: '2023-11-27',
+  },
+  backupPricing: {
+    title: 'AWS Backup pricing, EFS warm storage in US East (N. Virginia), as summarised by cloudburn.io',
+    url: 'https://cloudburn.io/blog/aws-backup-pricing',
+    asOf: '2026-02-07',
+  },
+  cloudWatchLogsUsEast: {
+    title: 'CloudWatch Logs pricing, standard log class in us-east-1 (c3x.dev summary of the pricing page)',
+    url: 'https://c3x.dev/blog/cloudwatch-logs-cost-optimization',
+    asOf: '2026-06',
+  },
+  cloudWatchLogsTokyo: {
+    title: 'CloudWatch Logs pricing in ap-northeast-1 (awsi.click summary of the pricing page)',
+    url: 'https://awsi.click/en/articles/cloudwatch-logs-cost-structure-surprise/',
+    asOf: '2026',
+  },
+  dataTransferUsEast: {
+    title: 'EC2 data transfer out to the internet, first 10 TB/month after the 100 GB free tier, us-east-1 (line of an AWS bill quoted on AWS re:Post)',
+    url: 'https://repost.aws/questions/QUAT1NfOeZSAK5z8KXXO9jgA/do-amazon-aws-ec-2-free-tier-have-a-bandwidth-limit',
+    asOf: '2023',
+  },
+  dataTransferSydney: {
+    title: 'EC2 data transfer out to the internet, first tier, ap-southeast-2 (chengqing.dev table from the pricing page)',
+    url: 'https://chengqing.dev/en/2020/01/23/aws-data-transfer/',
+    asOf: '2020-01-23',
+  },
+  publicIpv4: {
+    title: 'AWS public IPv4 address charge, $0.005 per IP per hour in every commercial region since 2024-02-01',
+    url: 'https://aws.amazon.com/blogs/aws/new-aws-public-ipv4-address-charge-public-ip-insights/',
+    asOf: '2024-02-01',
+  },
+  route53: {
+    title: 'Amazon Route 53 pricing: hosted zone (first 25) and standard queries (first billion a month)',
+    url: 'https://ns1.com/resources/aws-dns',
+    asOf: '2026',
+  },
+} as const satisfies Record<string, PriceSource>;
+
+export type PriceSourceId = keyof typeof PRICE_SOURCES;
