@@ -10,14 +10,15 @@ const SIZE_ORDER = ['nano', 'micro', 'small', 'medium', 'large', 'xlarge', '2xla
 const REQUIRED_REGIONS = ['us-east-1', 'us-east-2', 'us-west-2', 'ca-central-1', 'eu-west-1', 'eu-west-2', 'eu-central-1', 'eu-north-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1'];
 
 /**
- * Types of the built-in table without an eu-west-1 price. The source has
- * them; they have not been copied into the table yet, and until they are,
- * the table says so rather than guess. Adding a price makes this test fail
- * until the type leaves the list, so the list stays true.
+ * Types of the built-in table without an eu-west-1 price, and why: the
+ * catalog lists them in eu-west-1, but they have not been copied from it
+ * yet, and until they are, the table says so rather than guess (m6g.2xlarge
+ * is not derived by doubling m6g.xlarge either). Adding a price makes this
+ * test fail until the type leaves the list, so the list stays true.
  */
-const NOT_YET_COPIED = ['m5', 'm6a', 'm7i', 'm7a', 'm7g', 'm8g', 'c6i', 'c7i', 'c7a', 'c6g', 'c7g', 'c8g', 'r6i', 'r7i', 'r6g', 'r7g']
+const NOT_YET_COPIED = ['m6a', 'm7i', 'm7a', 'm8g', 'c7i', 'c8g', 'r6i', 'r7i', 'r6g', 'r7g']
   .flatMap((f) => ['large', 'xlarge', '2xlarge'].map((s) => `${f}.${s}`))
-  .concat(['m6g.large', 'm6g.2xlarge', 'm6i.xlarge', 'm6i.2xlarge']);
+  .concat(['m6g.2xlarge']);
 
 function family(type: string): string {
   return type.split('.')[0]!;
@@ -102,12 +103,29 @@ describe('instance prices', () => {
     }
   });
 
-  it('is never cheaper than us-east-1 and at most a third dearer in the regions of the table', () => {
+  it('is at most 1 % below us-east-1 and at most a third dearer in the regions of the table', () => {
+    // Ohio prices the c7g family a little below N. Virginia (c7g.large 0.0723
+    // against 0.0725); every other pair is at least the us-east-1 price.
     for (const [region, prices] of Object.entries(ON_DEMAND_USD_PER_HOUR)) {
       for (const [type, usd] of Object.entries(prices)) {
         const base = ON_DEMAND_USD_PER_HOUR['us-east-1']![type]!;
-        expect({ region, type, atLeastBase: usd >= base, withinAThird: usd <= base * 1.34 }).toEqual({ region, type, atLeastBase: true, withinAThird: true });
+        expect({ region, type, notFarBelow: usd >= base * 0.99, withinAThird: usd <= base * 1.34 }).toEqual({ region, type, notFarBelow: true, withinAThird: true });
       }
+    }
+  });
+
+  it('has every built-in type of the families copied so far in the regions most games run in, but the one listed', () => {
+    // The catalog has it; it has not been copied into the table yet.
+    const notYetCopied: Record<string, string[]> = {
+      'us-east-2': [],
+      'us-west-2': [],
+      'eu-west-1': [],
+      'eu-central-1': ['m5.large'],
+    };
+    const copied = ['t3', 't3a', 't4g', 'm5', 'm6i', 'm7g', 'c5', 'c6i', 'c6g', 'c7g'];
+    for (const [region, expected] of Object.entries(notYetCopied)) {
+      const missing = TYPES.filter((t) => copied.includes(family(t)) && !onDemandUsdPerHour(t, region).ok);
+      expect({ region, missing }).toEqual({ region, missing: expected });
     }
   });
 

@@ -64,8 +64,6 @@ describe('runningHourCost', () => {
   it('prices every game of the shipped examples in its own region, or names the price it lacks', () => {
     // Instance types the table does not hold yet in that region (see prices.test.ts).
     const lacking: Record<string, string> = {
-      'minecraft-modded.yaml': 'no price for m7g.large in eu-west-1',
-      'palworld.yaml': 'no price for m7g.xlarge in eu-west-1',
       'satisfactory.yaml': 'no price for r6i.large in eu-central-1',
     };
     const dir = join(__dirname, '../../examples');

@@ -25,12 +25,13 @@ export const PRICE_SOURCES = {
   /**
    * The SkyPilot catalog is built from the same Price List API for every
    * region; its us-east-1 figures equal `priceListApi` for every type both
-   * list, which is why it is trusted for the other regions. The file gives
-   * no date; the copy read was the one current in 2026.
+   * list, which is why it is trusted for the other regions. Figures were
+   * read from the stored copy at commit 00148f2a (the file itself carries no
+   * date); the Price column is the on-demand price, one row per zone.
    */
   skypilotCatalog: {
-    title: 'SkyPilot AWS catalog (catalogs/v8/aws/vms.csv, built from the AWS Price List API; Price and SpotPrice columns)',
-    url: 'https://github.com/skypilot-org/skypilot-catalog/blob/master/catalogs/v8/aws/vms.csv',
+    title: 'SkyPilot AWS catalog (catalogs/v8/aws/vms.csv at commit 00148f2a, built from the AWS Price List API; Price and SpotPrice columns)',
+    url: 'https://github.com/skypilot-org/skypilot-catalog/blob/00148f2af3672e2229b4f7bf8157d5a3f36e3c35/catalogs/v8/aws/vms.csv',
     asOf: '2026',
   },
   ebsPricingPage: {

@@ -6,7 +6,8 @@
  *
  * Each figure is the mean of the us-east-1 Availability Zone spot prices in
  * the SkyPilot catalog divided into the on-demand price, for one size of the
- * family (named below). Families without a figure have none.
+ * family (named below); Local Zones (use1-atl2-az1) are left out. Families
+ * without a figure have none.
  */
 import type { PriceSourceId } from './price-sources';
 
@@ -28,4 +29,10 @@ export const SPOT_DISCOUNT_BY_FAMILY: Readonly<Record<string, SpotDiscount>> = {
   t3a: observed(0.47, 't3a.medium in us-east-1'),
   t4g: observed(0.48, 't4g.medium in us-east-1'),
   c5: observed(0.59, 'c5.2xlarge in us-east-1'),
+  m5: observed(0.6, 'm5.large in us-east-1'),
+  m6g: observed(0.54, 'm6g.large in us-east-1'),
+  m7g: observed(0.55, 'm7g.large in us-east-1'),
+  c6i: observed(0.54, 'c6i.large in us-east-1'),
+  c6g: observed(0.52, 'c6g.large in us-east-1'),
+  c7g: observed(0.3, 'c7g.large in us-east-1'),
 };
