@@ -1,5 +1,5 @@
 import { groupCondition, isStaleSession, STALE_SESSION_MS, worldHeld } from '../../src/runtime/session';
-import { parseWatchdogState } from '../../src/runtime/watchdog-state';
+import { parseWatchdogState, withStopDecision } from '../../src/runtime/watchdog-state';
 
 describe('one watchdog state schema for every reader', () => {
   const valid = { instanceId: 'i-1', launchedAt: '2026-11-30T10:00:00.000Z', everJoined: false, consecutiveProbeErrors: 0, maxHoursAlerted: false };
@@ -8,7 +8,26 @@ describe('one watchdog state schema for every reader', () => {
     expect(parseWatchdogState(JSON.stringify(valid))).toEqual({ ok: true, value: valid });
   });
 
+  it('reads the stops of the failsafe and the operator, and the start a launch copied from its session', () => {
+    const stopped = {
+      ...valid,
+      wakeAt: '2026-11-30T09:59:58.000Z',
+      lookupAt: '2026-11-30T09:59:57.000Z',
+      startSource: 'lookup',
+      taskRunningAt: '2026-11-30T10:00:40.000Z',
+      stopRequestedAt: '2026-11-30T11:00:00.000Z',
+    };
+    for (const stopReason of ['idle', 'never-ready', 'max-hours', 'unreachable', 'failsafe', 'manual']) {
+      expect(parseWatchdogState(JSON.stringify({ ...stopped, stopReason }))).toEqual({ ok: true, value: { ...stopped, stopReason } });
+    }
+  });
+
+  it('a stop decision sets when and why, whoever decided it', () => {
+    expect(withStopDecision(valid, 'manual', new Date('2026-11-30T11:00:00Z'))).toEqual({ ...valid, stopRequestedAt: '2026-11-30T11:00:00.000Z', stopReason: 'manual' });
+  });
+
   it.each([
+    [JSON.stringify({ ...valid, startSource: 'cron' }), /startSource/],
     [undefined, /nothing stored/],
     ['{', /not JSON/],
     ['{}', /instanceId/],

@@ -32,7 +32,7 @@ describe('worlds stack, defaults', () => {
     });
   });
 
-  it('denies access without TLS and lets only the game task role mount the world', () => {
+  it('denies access without TLS and lets only the game task role and the game host mount the world', () => {
     const fs = only(synth.worlds.json, 'aws_efs_file_system');
     const taskRole = only(synth.worlds.json, 'aws_iam_role', (b) => b.name === 'gm-mc-task');
     const policy = only(synth.worlds.json, 'aws_efs_file_system_policy');
@@ -46,17 +46,26 @@ describe('worlds stack, defaults', () => {
     expect(actionsOf(denies[0]!)).toEqual(['*']);
 
     const allows = statements.filter((s) => s.Effect === 'Allow');
-    expect(allows.length).toBeGreaterThan(0);
+    expect(allows).toHaveLength(2);
+    // Root access is granted so images that start as root can chown their data folder (and the
+    // host can move a restored world in place); the access point confines every task to its directory.
     for (const allow of allows) {
-      expect(allow.Principal).toEqual({ AWS: ref('aws_iam_role', taskRole, 'arn') });
       expect(allow.Resource).toBe(fsArn);
+      expect(actionsOf(allow).sort()).toEqual(['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientRootAccess', 'elasticfilesystem:ClientWrite']);
+      expect(allow.Condition).toMatchObject({ Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' } });
     }
-    // Root access is granted so images that start as root can chown their data folder;
-    // the access point confines every client to its own directory anyway.
-    expect(allows.flatMap(actionsOf).sort()).toEqual(['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientRootAccess', 'elasticfilesystem:ClientWrite']);
-    for (const allow of allows) {
-      expect(allow.Condition).toEqual({ Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' } });
-    }
+    const [task, host] = allows;
+    expect(task!.Principal).toEqual({ AWS: ref('aws_iam_role', taskRole, 'arn') });
+    expect(task!.Condition).toEqual({ Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' } });
+    // The host role lives in the game stack: named by ARN in a condition, on the account principal.
+    const part = (i: number) => `\${element(split(":", ${ref('aws_iam_role', taskRole, 'arn').slice(2, -1)}), ${i})}`;
+    expect(host!.Principal).toEqual({ AWS: `arn:${part(1)}:iam::${part(4)}:root` });
+    expect(host!.Condition).toEqual({
+      Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' },
+      ArnEquals: { 'aws:PrincipalArn': `arn:${part(1)}:iam::${part(4)}:role/gm-mc-host` },
+    });
+    // …the very name the game stack gives the host role.
+    expect(resources(synth.main.json, 'aws_iam_role').map((r) => r.body.name)).toContain('gm-mc-host');
   });
 
   it('gives the task role a trust for ECS tasks and a mount permission on this file system only', () => {
@@ -69,7 +78,7 @@ describe('worlds stack, defaults', () => {
     for (const statement of readPolicy(inline[0]!.body.policy).Statement) {
       expect(statement.Resource).toBe(ref('aws_efs_file_system', fs, 'arn'));
     }
-    expect(resources(synth.worlds.json, 'aws_iam_role_policy_attachment')).toEqual([]);
+    expect(resources(synth.worlds.json, 'aws_iam_role_policy_attachment').filter((a) => a.body.role === ref('aws_iam_role', taskRole, 'name'))).toEqual([]);
   });
 
   it('makes one access point per volume, rooted at a path derived from the container path', () => {

@@ -10,10 +10,17 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './co
 import { helpText } from './commands/help';
 import { lambdaCommand } from './commands/lambda';
 import { logsCommand } from './commands/logs';
+import { startCommand } from './commands/start';
+import { statusCommand } from './commands/status';
+import { stopCommand } from './commands/stop';
+import { backupsCommand } from './commands/backups';
+import { restoreCommand } from './commands/restore';
 import { probeCommand } from './commands/probe';
 import { processIo, type CliIo } from './io';
 
-export const COMMANDS: readonly Command[] = [logsCommand, probeCommand, lambdaCommand];
+export const COMMANDS: readonly Command[] = [
+  statusCommand, startCommand, stopCommand, logsCommand, backupsCommand, restoreCommand, probeCommand, lambdaCommand,
+];
 
 function wantsHelp(args: readonly string[]): boolean {
   return args.includes('--help') || args.includes('-h');

@@ -57,3 +57,11 @@ export function gameResourceNames(prefix: string, gameId: string): GameResourceN
     worldSwapParameter: `/${prefix}/${gameId}/${WORLD_SWAP_PARAMETER_LEAF}`,
   };
 }
+
+/** Names of a deployment's resources that belong to no one game. */
+export function deploymentResourceNames(prefix: string): { readonly worldRestoreRole: string } {
+  return {
+    /** The role AWS Backup assumes to restore a world (worlds stack). */
+    worldRestoreRole: resourceName(prefix, 'world-restore'),
+  };
+}

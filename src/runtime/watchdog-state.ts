@@ -6,11 +6,22 @@
  * that does not match it is treated as no state at all.
  */
 import * as v from 'valibot';
+import { StartSourceSchema } from './session';
 
 const isoTime = v.pipe(v.string(), v.isoTimestamp());
 
-export const StopReasonSchema = v.picklist(['idle', 'never-ready', 'max-hours', 'unreachable']);
+/** The stops the watchdog itself decides (its probe saw them coming). */
+export const WATCHDOG_STOP_REASONS = ['idle', 'never-ready', 'max-hours', 'unreachable'] as const;
+export type WatchdogStopReason = (typeof WATCHDOG_STOP_REASONS)[number];
+
+/**
+ * Why a game was stopped: a watchdog decision, the failsafe stepping in, or
+ * the operator (`gm stop`). Every stop goes through one rule
+ * (`src/lambdas/shared/stop.ts`), which records it here.
+ */
+export const StopReasonSchema = v.picklist([...WATCHDOG_STOP_REASONS, 'failsafe', 'manual']);
 export type StopReason = v.InferOutput<typeof StopReasonSchema>;
+
 
 export const WatchdogStateSchema = v.object({
   /** Instance this state belongs to; a state for another instance is stale. */
@@ -45,11 +56,26 @@ export const WatchdogStateSchema = v.object({
   probeErrorsSince: v.optional(isoTime),
   /** Last probe error, for the alert when the game never gets ready or becomes unreachable. */
   lastProbeError: v.optional(v.string()),
-  /** ISO time the watchdog decided to stop this instance; no second decision is made after it. */
+  /** ISO time the stop of this instance was decided (by the watchdog, the failsafe or the operator); no second decision is made after it. */
   stopRequestedAt: v.optional(isoTime),
   stopReason: v.optional(StopReasonSchema),
+  /**
+   * The start this launch serves, copied from the session at launch so that
+   * the timeline of the last start outlives the session (deleted at the end
+   * of the stop): the wake call, the player's lookup, and who asked.
+   */
+  wakeAt: v.optional(isoTime),
+  lookupAt: v.optional(isoTime),
+  startSource: v.optional(StartSourceSchema),
+  /** ISO time the watchdog first saw the game's container running on this instance. */
+  taskRunningAt: v.optional(isoTime),
 });
 export type WatchdogState = v.InferOutput<typeof WatchdogStateSchema>;
+
+/** The state with a stop decided now for `reason` (whoever decided it). */
+export function withStopDecision(state: WatchdogState, reason: StopReason, now: Date): WatchdogState {
+  return { ...state, stopRequestedAt: now.toISOString(), stopReason: reason };
+}
 
 export type ParsedState<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
 

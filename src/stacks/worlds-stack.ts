@@ -4,13 +4,16 @@ import { Construct } from 'constructs';
 import type { ReleasedWorld } from '../config/kept-worlds';
 import type { Config } from '../config/resolve';
 import { GameStorage, worldAddress } from '../constructs/game/storage';
+import { WorldRestoreRole } from '../constructs/game/world-restore-role';
 import { defaultTags } from '../constructs/support/naming';
 import { useS3State } from './s3-state';
+import { WORLDS_STACK } from './worlds-stack-name';
 
-export const WORLDS_STACK = 'gamemanagement-worlds';
+export { WORLDS_STACK } from './worlds-stack-name';
 
 /**
- * The worlds: one EFS file system per game, in a stack of their own. Terraform
+ * The worlds: one EFS file system per game (and the role AWS Backup restores
+ * them with), in a stack of their own. Terraform
  * has no "retain on destroy"; keeping file systems out of the game stack means
  * `cdktf destroy gamemanagement` removes everything that costs money per hour
  * and leaves every world (and its backups) in place. Destroying this stack is
@@ -19,6 +22,8 @@ export const WORLDS_STACK = 'gamemanagement-worlds';
  */
 export class WorldsStack extends TerraformStack {
   readonly storage: ReadonlyMap<string, GameStorage>;
+  /** What AWS Backup restores a world with (`gm restore`). */
+  readonly restoreRole: WorldRestoreRole;
 
   constructor(scope: Construct, config: Config, released: readonly ReleasedWorld[] = []) {
     super(scope, WORLDS_STACK);
@@ -38,6 +43,7 @@ export class WorldsStack extends TerraformStack {
       }));
     }
     this.storage = storage;
+    this.restoreRole = new WorldRestoreRole(this, 'world-restore', { prefix: config.name });
     if (released.length > 0) {
       // Terraform forgets these and leaves them in AWS: a dropped or adopted game never deletes its world.
       this.addOverride('removed', released.flatMap(({ gameId, gameRemoved }) => {

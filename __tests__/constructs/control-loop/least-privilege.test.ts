@@ -133,6 +133,7 @@ describe('write actions name the exact resources of their game', () => {
     ]);
     const failsafe = statementsOfFunction(functionName('gm', 'failsafe', game));
     expect(resourcesFor(failsafe, 'ssm:GetParameter')).toEqual([parameterArn(game)]);
+    expect(resourcesFor(failsafe, 'ssm:PutParameter')).toEqual([parameterArn(game)]);
     expect(resourcesFor(failsafe, 'events:DescribeRule')).toEqual([ruleArn(`gm-${game}-watchdog-schedule`)]);
   });
 

@@ -45,7 +45,8 @@ describe('two games', () => {
 
   it('gives each game its own world: file system, task role, access point, policies', () => {
     expect(resources(synth.worlds.json, 'aws_efs_file_system').map((r) => r.body.creation_token).sort()).toEqual(['gm-mc-world', 'gm-vh-world']);
-    expect(resources(synth.worlds.json, 'aws_iam_role').map((r) => r.body.name).sort()).toEqual(['gm-mc-task', 'gm-vh-task']);
+    // One task role per game, and the deployment's one restore role.
+    expect(resources(synth.worlds.json, 'aws_iam_role').map((r) => r.body.name).sort()).toEqual(['gm-mc-task', 'gm-vh-task', 'gm-world-restore']);
     for (const type of ['aws_efs_access_point', 'aws_efs_backup_policy', 'aws_efs_file_system_policy']) {
       expect({ type, count: resources(synth.worlds.json, type).length }).toEqual({ type, count: 2 });
     }
@@ -53,7 +54,7 @@ describe('two games', () => {
     for (const game of ['mc', 'vh']) {
       const fs = only(synth.worlds.json, 'aws_efs_file_system', (b) => b.creation_token === `gm-${game}-world`);
       const role = only(synth.worlds.json, 'aws_iam_role', (b) => b.name === `gm-${game}-task`);
-      const other = only(synth.worlds.json, 'aws_iam_role', (b) => b.name !== `gm-${game}-task`);
+      const other = only(synth.worlds.json, 'aws_iam_role', (b) => b.name !== `gm-${game}-task` && String(b.name).endsWith('-task'));
       const policy = only(synth.worlds.json, 'aws_efs_file_system_policy', (b) => b.file_system_id === ref('aws_efs_file_system', fs, 'id'));
       expect(String(policy.body.policy)).toContain(ref('aws_iam_role', role, 'arn').slice(2, -1));
       expect(String(policy.body.policy)).not.toContain(ref('aws_iam_role', other, 'arn').slice(2, -1));

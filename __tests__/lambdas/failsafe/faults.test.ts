@@ -10,7 +10,7 @@ import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { DescribeRuleCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import {
   ago,
   crashA,
@@ -37,7 +37,7 @@ import { capturePowertools } from '../../support/powertools-output';
 
 const output = capturePowertools();
 
-type Call = 'DescribeAutoScalingGroups' | 'SetDesiredCapacity' | 'GetParameter' | 'DescribeInstances' | 'DescribeRule' | 'ListTasks' | 'DescribeTasks' | 'Publish';
+type Call = 'DescribeAutoScalingGroups' | 'SetDesiredCapacity' | 'GetParameter' | 'PutParameter' | 'DescribeInstances' | 'DescribeRule' | 'ListTasks' | 'DescribeTasks' | 'Publish';
 
 /** AWS as the failsafe sees it, with one fault that fires once. */
 class World {
@@ -80,6 +80,11 @@ class World {
       this.trip('GetParameter');
       if (this.state === undefined) throw awsError('ParameterNotFound');
       return { Parameter: { Value: this.state } };
+    });
+    mocks.ssm.on(PutParameterCommand).callsFake((input: { Value: string }) => {
+      this.trip('PutParameter');
+      this.state = input.Value;
+      return { Version: 2 };
     });
     mocks.ec2.on(DescribeInstancesCommand).callsFake(() => {
       this.trip('DescribeInstances');
@@ -135,6 +140,8 @@ interface Scenario {
   /** The calls the scenario makes, in order. */
   readonly calls: readonly Call[];
   readonly stops: boolean;
+  /** Calls that only record the stop in the watchdog state (after the scale-down): their failure costs the record, not the stop or the alert. */
+  readonly recordCalls?: readonly Call[];
 }
 
 const SCENARIOS: readonly Scenario[] = [
@@ -142,8 +149,10 @@ const SCENARIOS: readonly Scenario[] = [
     name: 'watchdog silent 4 min',
     arrange: (w) => (w.state = watchdogState({ lastRunAt: ago(4).toISOString() })),
     event: () => watchdogFailure(),
-    calls: ['DescribeAutoScalingGroups', 'GetParameter', 'SetDesiredCapacity', 'Publish'],
+    // The stop is recorded in the state (reason failsafe) after the scale-down.
+    calls: ['DescribeAutoScalingGroups', 'GetParameter', 'SetDesiredCapacity', 'PutParameter', 'Publish'],
     stops: true,
+    recordCalls: ['PutParameter'],
   },
   {
     name: 'watchdog failing, no state: timed by the launch',
@@ -159,8 +168,10 @@ const SCENARIOS: readonly Scenario[] = [
     name: 'instance hook failed, watchdog off',
     arrange: (w) => (w.rule = 'DISABLED'),
     event: () => hookFailure('launch'),
-    calls: ['DescribeAutoScalingGroups', 'DescribeRule', 'SetDesiredCapacity', 'Publish'],
+    // The stop reads the watchdog state to record itself in it (reason failsafe).
+    calls: ['DescribeAutoScalingGroups', 'DescribeRule', 'SetDesiredCapacity', 'GetParameter', 'PutParameter', 'Publish'],
     stops: true,
+    recordCalls: ['GetParameter', 'PutParameter'],
   },
   {
     name: 'instance hook failed, watchdog on',
@@ -173,8 +184,9 @@ const SCENARIOS: readonly Scenario[] = [
     name: 'crash loop',
     arrange: (w) => (w.stoppedTasks = [crashA, crashB, crashC]),
     event: () => ecsEvent(crashC),
-    calls: ['ListTasks', 'DescribeTasks', 'DescribeAutoScalingGroups', 'SetDesiredCapacity', 'Publish'],
+    calls: ['ListTasks', 'DescribeTasks', 'DescribeAutoScalingGroups', 'SetDesiredCapacity', 'GetParameter', 'PutParameter', 'Publish'],
     stops: true,
+    recordCalls: ['GetParameter', 'PutParameter'],
   },
   {
     name: 'waker failed',
@@ -215,7 +227,12 @@ describe('transient errors on each AWS call in turn', () => {
     expect(world.stops).toEqual(scenario.stops ? [0] : []);
     expect(world.desired).toBe(scenario.stops ? 0 : 1);
     const publishAfterStop = call === 'Publish' && scenario.stops;
-    if (publishAfterStop) {
+    if (scenario.recordCalls?.includes(call)) {
+      // ... the stop and its alert stand without a retry; only the record of why is lost, and logged.
+      expect(threw).toBeUndefined();
+      expect(world.published).toHaveLength(1);
+      expect(output.logs()).toContainEqual(expect.objectContaining({ level: 'WARN', message: expect.stringContaining('the stop is not recorded in the watchdog state') }));
+    } else if (publishAfterStop) {
       // ... the stop stands without a retry; the lost alert is counted and logged.
       expect(threw).toBeUndefined();
       expect(world.published).toEqual([]);
@@ -230,6 +247,17 @@ describe('transient errors on each AWS call in turn', () => {
         expect.objectContaining({ level: 'ERROR', message: expect.stringContaining('could not finish'), error: expect.objectContaining({ name: thrownError.name }) }),
       );
     }
+  });
+});
+
+describe('the stop records its reason', () => {
+  it('a failsafe stop writes stopReason failsafe into the state of the instance it stops', async () => {
+    world.state = watchdogState({ lastRunAt: ago(4).toISOString() });
+
+    await failsafe(watchdogFailure());
+
+    expect(world.stops).toEqual([0]);
+    expect(JSON.parse(world.state ?? '{}')).toMatchObject({ instanceId: INSTANCE, stopReason: 'failsafe', stopRequestedAt: expect.any(String) });
   });
 });
 

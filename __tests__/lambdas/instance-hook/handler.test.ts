@@ -24,6 +24,8 @@ describe('launch', () => {
 
     expect(world.calls[0]!.name).toBe('EnableRule');
     expect(world.rule).toBe('ENABLED');
+    // The start it serves is copied from the session, so the timeline outlives the session.
+    const session = world.param(GAME.sessionParameterName) as { startedAt: string; lookupAt: string; source: string };
     expect(world.param(GAME.stateParameterName)).toEqual({
       instanceId: NEW,
       launchedAt: '2025-06-01T18:00:00.000Z',
@@ -31,6 +33,9 @@ describe('launch', () => {
       everJoined: false,
       consecutiveProbeErrors: 0,
       maxHoursAlerted: false,
+      wakeAt: session.startedAt,
+      lookupAt: session.lookupAt,
+      startSource: session.source,
     });
     expect(world.callsOf('UpdateService').map((c) => c.input)).toEqual([
       { cluster: GAME.clusterName, service: GAME.serviceName, taskDefinition: GAME.taskFamily, desiredCount: 1 },
@@ -83,6 +88,7 @@ describe('launch', () => {
     world.launch(NEW);
 
     await expect(hookFor(world)(event)).resolves.toMatchObject({ kind: 'launch', started: true, dns: 'updated' });
+    const session = world.param(GAME.sessionParameterName) as { startedAt: string; lookupAt: string; source: string };
     expect(world.param(GAME.stateParameterName)).toEqual({
       instanceId: NEW,
       launchedAt: '2025-06-02T09:00:00Z',
@@ -90,6 +96,9 @@ describe('launch', () => {
       everJoined: false,
       consecutiveProbeErrors: 0,
       maxHoursAlerted: false,
+      wakeAt: session.startedAt,
+      lookupAt: session.lookupAt,
+      startSource: session.source,
     });
     expect(world.containerInstances[0]!.status).toBe('ACTIVE');
     expect(world.runningTasksOn(NEW)).toHaveLength(1);

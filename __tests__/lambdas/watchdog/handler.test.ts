@@ -210,6 +210,8 @@ describe('watchdog handler', () => {
         consecutiveProbeErrors: 0,
         lastRunAt: iso(0),
         maxHoursAlerted: false,
+        // The container was seen running in this run, before the probe.
+        taskRunningAt: iso(0),
       });
       expect(output.logs()).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'starting a fresh watchdog state', reason: 'nothing stored' }));
       expect(output.metricNames()).toContain('StateResets');

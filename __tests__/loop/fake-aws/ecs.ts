@@ -43,6 +43,8 @@ export interface FakeContainerInstance {
   readonly ec2InstanceId: string;
   status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
   agentConnected: boolean;
+  /** When the agent first registered the instance (ms). */
+  readonly registeredAt: number;
 }
 
 export type TaskStatus = 'PENDING' | 'RUNNING' | 'STOPPED';
@@ -124,7 +126,7 @@ export class Ecs {
       } else {
         const service = this.serviceOf(gameId);
         const arn = `arn:aws:ecs:${this.world.region}:${this.world.account}:container-instance/${service.cluster}/ci${++this.containerCounter}`;
-        this.containerInstances.push({ arn, gameId, ec2InstanceId, status: 'ACTIVE', agentConnected: true });
+        this.containerInstances.push({ arn, gameId, ec2InstanceId, status: 'ACTIVE', agentConnected: true, registeredAt: this.world.time() });
         this.world.log(`ecs container instance ci${this.containerCounter} registered on ${ec2InstanceId}`);
       }
       this.reconcile(this.serviceOf(gameId));
@@ -291,6 +293,7 @@ export class Ecs {
         ec2InstanceId: c.ec2InstanceId,
         status: c.status,
         agentConnected: c.agentConnected,
+        registeredAt: new Date(c.registeredAt),
         runningTasksCount: this.tasks.filter((t) => t.containerInstanceArn === c.arn && t.lastStatus === 'RUNNING').length,
         pendingTasksCount: this.tasks.filter((t) => t.containerInstanceArn === c.arn && t.lastStatus === 'PENDING').length,
       })),

@@ -73,9 +73,12 @@ export class Game extends Construct {
     });
     const role = new InstanceRole(this, 'host-role', {
       prefix, gameId: game.id, clusterArn: this.cluster.arn, logGroupArn: this.logGroup.arn,
+      world: { fileSystemArn: props.storage.fileSystemArn, region: props.region },
     });
     this.host = new GameHost(this, 'host', {
       prefix,
+      // Mounted at WORLD_MOUNT_PATH for `gm files`; a `gm restore` is put in place there at boot.
+      world: { fileSystemId: props.storage.fileSystemId, region: props.region },
       gameId: game.id,
       instanceType: game.instanceType,
       architecture: game.architecture,

@@ -1,7 +1,27 @@
 /**
- * User data of a game host: configures the ECS agent before it starts. Kept
- * apart from the construct so it can be read (and tested) as the script it is.
+ * User data of a game host: configures the ECS agent before it starts, and
+ * mounts the world's file system at WORLD_MOUNT_PATH, where a restored world
+ * is put in place (world-swap-script.ts) before the agent starts the game.
+ * Kept apart from the construct so it can be read (and tested) as the script it is.
  */
+import { WORLD_MOUNT_PATH } from '../../runtime/world-paths';
+import { SSM_PARAMETER_PROGRAM, WORLD_SWAP_PROGRAM, WORLD_SWAP_TIMEOUT_SECONDS, worldSwapScript } from './world-swap-script';
+import { ssmParameterClientScript } from './world-parameter-client';
+
+/** The game's world, as the host mounts it. */
+export interface HostWorldOptions {
+  /** The world's EFS file system (mounted whole, over TLS, with the host role). */
+  readonly fileSystemId: string;
+  /** SSM parameter `gm restore` writes (names.worldSwapParameter). */
+  readonly swapParameterName: string;
+  /** Region of the parameter. */
+  readonly region: string;
+}
+
+/** Attempts at mounting the world, and seconds each may take: a failing mount holds the boot back about 70 s at most. */
+export const WORLD_MOUNT_ATTEMPTS = 3;
+export const WORLD_MOUNT_TIMEOUT_SECONDS = 20;
+
 export interface HostUserDataOptions {
   readonly clusterName: string;
   /** Seconds a container gets after SIGTERM before SIGKILL. */
@@ -10,6 +30,41 @@ export interface HostUserDataOptions {
   readonly reservedMemoryMiB: number;
   /** Install conntrack-tools: the connections probe counts UDP players in connection tracking. Default false. */
   readonly conntrack?: boolean;
+  /** Mount the world and apply a pending restore. Default: no world on the host. */
+  readonly world?: HostWorldOptions;
+}
+
+/** Writes `text` to `path` (a quoted heredoc: nothing in it is expanded). */
+function installProgram(path: string, text: string): string[] {
+  return [`cat > ${path} <<'GM_PROGRAM'`, text.replace(/\n$/, ''), 'GM_PROGRAM', `chmod 0755 ${path}`];
+}
+
+/**
+ * The world at WORLD_MOUNT_PATH, then the swap a restore asked for. Never
+ * fatal and never long: the game mounts its volumes through its own access
+ * points and does not need this mount. The swap runs only on a mounted world
+ * (it checks again itself), so a failed mount leaves a pending restore for the
+ * next boot instead of swapping folders of the root volume.
+ */
+function worldLines(world: HostWorldOptions): string[] {
+  return [
+    ...installProgram(SSM_PARAMETER_PROGRAM, ssmParameterClientScript()),
+    ...installProgram(WORLD_SWAP_PROGRAM, worldSwapScript()),
+    `mkdir -p ${WORLD_MOUNT_PATH}`,
+    'world_mounted=false',
+    `for attempt in $(seq ${WORLD_MOUNT_ATTEMPTS}); do`,
+    // amazon-efs-utils ships with the ECS-optimised AMI: TLS (the file system policy denies anything else), IAM with the host role.
+    `  if timeout ${WORLD_MOUNT_TIMEOUT_SECONDS} mount -t efs -o tls,iam ${world.fileSystemId}:/ ${WORLD_MOUNT_PATH}; then world_mounted=true; break; fi`,
+    `  echo "gm: mounting the world at ${WORLD_MOUNT_PATH} failed (attempt $attempt of ${WORLD_MOUNT_ATTEMPTS})" >&2`,
+    `  if [ "$attempt" -lt ${WORLD_MOUNT_ATTEMPTS} ]; then sleep 5; fi`,
+    'done',
+    'if [ "$world_mounted" = true ]; then',
+    `  AWS_REGION=${world.region} PATH="/usr/local/sbin:$PATH" timeout ${WORLD_SWAP_TIMEOUT_SECONDS} ${WORLD_SWAP_PROGRAM} ${WORLD_MOUNT_PATH} ${world.swapParameterName} \\`,
+    '    || echo "gm: the world swap did not finish; it runs again at the next boot" >&2',
+    'else',
+    `  echo "gm: the world is not mounted at ${WORLD_MOUNT_PATH}; a pending restore waits for the next boot" >&2`,
+    'fi',
+  ];
 }
 
 export function hostUserData(o: HostUserDataOptions): string {
@@ -35,5 +90,7 @@ export function hostUserData(o: HostUserDataOptions): string {
     // error (never 0 players), which the boot grace absorbs.
     lines.push('systemd-run --no-block --unit=gm-conntrack-tools dnf install -y -q conntrack-tools');
   }
+  // Last, in the foreground: the agent starts only after user data, so a restored world is in place before the game starts.
+  if (o.world) lines.push(...worldLines(o.world));
   return [...lines, ''].join('\n');
 }

@@ -6,6 +6,7 @@ import type { Architecture } from '../../config/instance-types';
 import { ECS_RESERVED_MEMORY_MIB } from '../../config/instance-types';
 import { hostUserData } from './host-user-data';
 import { DEPLOYMENT_TAG, resourceName } from '../support/naming';
+import { gameResourceNames } from '../../runtime/names';
 
 export interface GameHostProps {
   /** Resource-name prefix. */
@@ -31,6 +32,21 @@ export interface GameHostProps {
   readonly detailedMonitoring?: boolean;
   /** Install conntrack-tools (the connections probe of a UDP game needs it). Default false. */
   readonly conntrack?: boolean;
+  /**
+   * The game's world: mounted whole at WORLD_MOUNT_PATH (for `gm files`), and
+   * where a `gm restore` is put in place at boot. Default: not on the host.
+   */
+  readonly world?: { readonly fileSystemId: string; readonly region: string };
+}
+
+/**
+ * A script as the string argument of a Terraform function. cdktf escapes its
+ * newlines and `${` there, but neither backslashes nor double quotes (and
+ * refuses the quotes): those, and `%{`, are escaped here, so the script
+ * reaches the host exactly as written. cdktf references inside stay references.
+ */
+export function asFunctionArgument(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%\{/g, '%%{');
 }
 
 /** SSM parameter of the newest ECS-optimised Amazon Linux 2023 AMI, read at each launch. */
@@ -87,12 +103,17 @@ export class GameHost extends Construct {
         deleteOnTermination: 'true',
       }],
       monitoring: { enabled: props.detailedMonitoring ?? false },
-      userData: Fn.base64encode(hostUserData({
+      userData: Fn.base64encode(asFunctionArgument(hostUserData({
         clusterName: props.clusterName,
         stopTimeoutSeconds: props.stopTimeoutSeconds,
         reservedMemoryMiB: ECS_RESERVED_MEMORY_MIB,
         conntrack: props.conntrack,
-      })),
+        world: props.world && {
+          fileSystemId: props.world.fileSystemId,
+          region: props.world.region,
+          swapParameterName: gameResourceNames(props.prefix, props.gameId).worldSwapParameter,
+        },
+      }))),
       tagSpecifications: [
         { resourceType: 'instance', tags: { Name: name, 'gm:game': props.gameId } },
         { resourceType: 'volume', tags: { Name: name, 'gm:game': props.gameId } },

@@ -2,6 +2,8 @@ import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
+import { gameResourceNames } from '../../runtime/names';
+import { parameterArn, scopeOf } from '../support/arn';
 import { assumeRolePolicy, policyDocument } from '../support/iam-document';
 import { resourceName } from '../support/naming';
 
@@ -14,11 +16,17 @@ export interface InstanceRoleProps {
   readonly clusterArn: string;
   /** ARN of the game's container log group. */
   readonly logGroupArn: string;
+  /**
+   * The game's world: the host mounts it whole (for `gm files`) and applies a
+   * pending `gm restore` at boot. Default: no world access.
+   */
+  readonly world?: { readonly fileSystemArn: string; readonly region: string };
 }
 
 /**
  * The host's role: exactly what the ECS agent and SSM (Session Manager and
- * Run Command) need, as inline policies so every action shows in the JSON.
+ * Run Command) need, and the world's mount and swap parameter, as inline
+ * policies so every action shows in the JSON.
  * Assume the instance can be broken into: it can reach nothing else.
  * Containers cannot use it either (IMDSv2 with hop limit 1).
  */
@@ -95,6 +103,30 @@ export class InstanceRole extends Construct {
         },
       ),
     });
+    if (props.world) {
+      const swapParameter = gameResourceNames(props.prefix, props.gameId).worldSwapParameter;
+      new IamRolePolicy(this, 'world', {
+        name: 'world-mount-and-swap',
+        role: this.role.id,
+        policy: policyDocument(
+          {
+            Sid: 'MountTheWorld',
+            Effect: 'Allow',
+            // Root access: the host moves folders owned by the game's uid when it puts a restore in place.
+            Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite', 'elasticfilesystem:ClientRootAccess'],
+            Resource: props.world.fileSystemArn,
+            Condition: { Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' } },
+          },
+          {
+            Sid: 'ReadAndClearTheSwapRequest',
+            Effect: 'Allow',
+            Action: ['ssm:GetParameter', 'ssm:DeleteParameter'],
+            // Account and partition from the cluster's ARN: no data source asks AWS at plan time.
+            Resource: parameterArn(scopeOf(props.clusterArn, props.world.region), swapParameter),
+          },
+        ),
+      });
+    }
     this.profile = new IamInstanceProfile(this, 'profile', { name, role: this.role.name });
   }
 }

@@ -10,6 +10,8 @@ import { assumeRolePolicy, policyDocument } from '../support/iam-document';
 import { resourceName } from '../support/naming';
 import { accessPointRoot } from '../../runtime/world-paths';
 import { terraformLiteral } from '../support/literal';
+import { gameResourceNames } from '../../runtime/names';
+import { roleArn, scopeOf } from '../support/arn';
 
 export interface GameStorageProps {
   /** Resource-name prefix. */
@@ -39,9 +41,9 @@ export function worldAddress(gameId: string): { fileSystem: string; backupPolicy
 
 /**
  * A game's world: an encrypted EFS file system (created or adopted), TLS-only,
- * mountable only by the game's task role, one access point per volume, and
- * AWS Backup on. It lives in the worlds stack so that destroying the game
- * stack never touches a world.
+ * mountable only by the game's task role and the game's host, one access point
+ * per volume, and AWS Backup on. It lives in the worlds stack so that
+ * destroying the game stack never touches a world.
  */
 export class GameStorage extends Construct {
   readonly fileSystemId: string;
@@ -113,6 +115,11 @@ export class GameStorage extends Construct {
       }),
     });
 
+    // The host role lives in the game stack and may not exist yet (or any more) when this policy is
+    // written: AWS refuses a policy naming an unknown principal, but not a condition value. So the
+    // statement names the account and lets through only the principal with the host role's ARN.
+    const account = scopeOf(this.taskRole.arn, props.region);
+    const hostRoleArn = roleArn(account, gameResourceNames(props.prefix, props.gameId).hostRole);
     new EfsFileSystemPolicy(this, 'policy', {
       fileSystemId: this.fileSystemId,
       policy: policyDocument(
@@ -131,6 +138,18 @@ export class GameStorage extends Construct {
           Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite', 'elasticfilesystem:ClientRootAccess'],
           Resource: this.fileSystemArn,
           Condition: { Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' } },
+        },
+        {
+          // The host mounts the whole world (for `gm files`, and to put a `gm restore` in place at boot).
+          Sid: 'AndTheGameHost',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:${account.partition}:iam::${account.account}:root` },
+          Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite', 'elasticfilesystem:ClientRootAccess'],
+          Resource: this.fileSystemArn,
+          Condition: {
+            Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' },
+            ArnEquals: { 'aws:PrincipalArn': hostRoleArn },
+          },
         },
       ),
     });

@@ -77,7 +77,8 @@ export class GameWatchdog extends Construct {
       statements: [
         { Sid: 'ReadGroup', Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances'], Resource: '*' },
         { Sid: 'StopGame', Effect: 'Allow', Action: 'autoscaling:SetDesiredCapacity', Resource: group.arn },
-        { Sid: 'ReadState', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: this.stateParameter.arn },
+        // Reads the watchdog's state; a stop it makes is recorded there (reason `failsafe`, shown by `gm status`).
+        { Sid: 'ReadStateRecordStop', Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:PutParameter'], Resource: this.stateParameter.arn },
         { Sid: 'ListStoppedTasks', Effect: 'Allow', Action: 'ecs:ListTasks', Resource: '*', Condition: { ArnEquals: { 'ecs:cluster': cluster.arn } } },
         { Sid: 'ReadStoppedTasks', Effect: 'Allow', Action: 'ecs:DescribeTasks', Resource: `${Fn.replace(cluster.arn, ':cluster/', ':task/')}/*` },
         { Sid: 'SeeWatchdogSchedule', Effect: 'Allow', Action: 'events:DescribeRule', Resource: this.schedule.arn },

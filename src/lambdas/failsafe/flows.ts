@@ -11,12 +11,14 @@
  */
 import type { GameView } from '../../runtime/game';
 import { parseWatchdogState } from '../../runtime/watchdog-state';
-import { describeGroup, setDesiredCapacity } from '../shared/auto-scaling';
+import type { GroupSnapshot } from '../../runtime/session';
+import { describeGroup } from '../shared/auto-scaling';
 import { publishNotice, type Notice } from '../shared/notices';
 import { readParameter } from '../shared/parameters';
 import type { RecentIds } from '../shared/recent-ids';
 import type { Clock } from '../shared/poll';
 import { step } from '../shared/steps';
+import { requestStop } from '../shared/stop';
 import type { Telemetry } from '../shared/telemetry';
 import { asError } from '../shared/transient';
 import { describeStoppedTasks, listStoppedTaskArns, newestLaunchTime, watchdogRuleState } from './aws';
@@ -127,7 +129,7 @@ async function onWatchdogFailure(ctx: FailsafeContext, failure: FailedInvocation
     telemetry.logger.info(LOG.notSilentYet(silentMinutes));
     return;
   }
-  await stopGame(ctx);
+  await stopGame(ctx, group);
   await alertAfterStop(ctx, watchdogFailingAlert(game.fqdn, silentMinutes, failure.error));
 }
 
@@ -146,7 +148,7 @@ async function onHookFailure(ctx: FailsafeContext, origin: FailureOrigin, failur
   if (rule === 'missing') telemetry.logger.error(LOG.ruleMissing(game.watchdogRuleName));
   const alert = hookFailedAlert(game.fqdn, origin, work, failure, hookAftermath(group, instanceId, rule));
   if (runsUnwatched(instanceId, rule)) {
-    await stopGame(ctx);
+    await stopGame(ctx, group);
     await alertAfterStop(ctx, alert);
     return;
   }
@@ -185,16 +187,18 @@ async function onTaskStopped(ctx: FailsafeContext, task: StoppedTask, clusterArn
     logger.info(LOG.loopAtZero);
     return;
   }
-  await stopGame(ctx);
+  await stopGame(ctx, group);
   await alertAfterStop(ctx, crashLoopAlert(game.fqdn, verdict));
 }
 
 // ---------------------------------------------------------------- acting
 
-async function stopGame(ctx: FailsafeContext): Promise<void> {
-  await step('stop game', () => setDesiredCapacity(ctx.game.asgName, 0));
+/** The shared stop rule, with the reason `failsafe` recorded in the watchdog state (for `gm status`). */
+async function stopGame(ctx: FailsafeContext, group: GroupSnapshot | undefined): Promise<void> {
+  const outcome = await step('stop game', () => requestStop(ctx.game, 'failsafe', new Date(ctx.clock.now()), undefined, group ? { group } : {}));
   ctx.telemetry.count('FailsafeStops');
   ctx.telemetry.logger.error(LOG.stopped(ctx.game.fqdn));
+  if (outcome.result === 'stopping' && !outcome.recorded) ctx.telemetry.logger.warn(LOG.stopNotRecorded(outcome.problem));
 }
 
 /** After a stop: a failed publish is logged and counted, not thrown (see the header). */

@@ -129,6 +129,7 @@ export const LOG = {
   groupAtZero: 'group already at 0; nothing to stop or announce',
   notSilentYet: (minutes: number | undefined) => `watchdog silent for ${minutes?.toFixed(1)} min; not stopping yet`,
   stopped: (fqdn: string) => `failsafe stopped ${fqdn}`,
+  stopNotRecorded: (problem: string | undefined) => `the stop is not recorded in the watchdog state (${problem ?? 'no reason given'}); the game stops regardless`,
   alertFailedAfterStop: (topicArn: string) => `could not publish the failsafe alert to ${topicArn}; the game is stopped regardless`,
   notACrash: 'task stop is not a crash',
   notOurTask: 'task state change of another task or service; ignored',

@@ -174,7 +174,7 @@ export function keepsStoredState(stored: WatchdogState | undefined, instanceId: 
   return stored !== undefined && stored.instanceId === instanceId && sameInstant(stored.launchedAt, launchedAt);
 }
 
-export function freshWatchdogState(instanceId: string, launchedAt: string, now: Date): WatchdogState {
+export function freshWatchdogState(instanceId: string, launchedAt: string, now: Date, session?: Session): WatchdogState {
   return {
     instanceId,
     launchedAt,
@@ -182,6 +182,9 @@ export function freshWatchdogState(instanceId: string, launchedAt: string, now: 
     everJoined: false,
     consecutiveProbeErrors: 0,
     maxHoursAlerted: false,
+    // The start this launch serves: the session is deleted at the end of the stop, this state stays until the next launch.
+    ...(session ? { wakeAt: session.startedAt, startSource: session.source } : {}),
+    ...(session?.lookupAt ? { lookupAt: session.lookupAt } : {}),
   };
 }
 

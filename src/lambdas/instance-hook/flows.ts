@@ -6,7 +6,7 @@
  * every step is safe to repeat.
  */
 import { RECORD_TTL_SECONDS, PLACEHOLDER_IPV4, PLACEHOLDER_IPV6 } from '../../runtime/dns';
-import { SessionSchema, isServing, worldHeld, type GroupSnapshot } from '../../runtime/session';
+import { SessionSchema, isServing, worldHeld, type GroupSnapshot, type Session } from '../../runtime/session';
 import { parseStored, parseWatchdogState, type WatchdogState } from '../../runtime/watchdog-state';
 import { describeGroup, setDesiredCapacity } from '../shared/auto-scaling';
 import { publishNotice, type Notice } from '../shared/notices';
@@ -15,7 +15,7 @@ import { pollUntil, type Clock } from '../shared/poll';
 import { endSession, writeSession, type StartOutcome } from '../shared/session';
 import { step } from '../shared/steps';
 import type { Telemetry } from '../shared/telemetry';
-import { describeError } from '../shared/transient';
+import { describeError, isTransientError } from '../shared/transient';
 import {
   changeRecords,
   completeLifecycleAction,
@@ -219,6 +219,20 @@ async function readStoredSession(ctx: FlowContext): Promise<StoredSession> {
   return { kind: 'unreadable', problem: parsed.problem };
 }
 
+/** The session whose start a launch serves, for its timeline only: unreadable, the launch goes on without it. */
+async function readSessionForTimeline(ctx: FlowContext): Promise<Session | undefined> {
+  try {
+    const stored = await readStoredSession(ctx);
+    return stored.kind === 'session' ? stored.session : undefined;
+  } catch (e) {
+    // A passing AWS hiccup costs only the timeline; anything else (a missing permission) is worth failing for.
+    if (!isTransientError(e)) throw e;
+    count(ctx, 'TransientError');
+    ctx.telemetry.logger.warn('could not read the session; the start timeline of this launch lacks the wake', { error: describeError(e) });
+    return undefined;
+  }
+}
+
 /** A session write whose loss costs at most a repeated notice: failing it must not fail the flow. */
 async function writeSessionQuietly(ctx: FlowContext, session: Parameters<typeof writeSession>[1], what: string): Promise<void> {
   try {
@@ -302,7 +316,7 @@ async function launch(instanceId: string, action: LifecycleAction, time: string 
       const refused = await step('activate container instance', () => setContainerInstancesState(game, draining, 'ACTIVE'));
       log.info('container instance back from the warm pool set ACTIVE again', { instanceId, containerInstances: draining, refused });
     }
-    const fresh = freshWatchdogState(instanceId, launchedAt, now(ctx));
+    const fresh = freshWatchdogState(instanceId, launchedAt, now(ctx), await readSessionForTimeline(ctx));
     await step('write watchdog state', () => writeParameter(game.stateParameterName, JSON.stringify(fresh)));
   }
 

@@ -6,7 +6,7 @@
  */
 import { PLACEHOLDER_IPV4, PLACEHOLDER_IPV6 } from '../../runtime/dns';
 import { isServing, type GroupInstance, type GroupSnapshot, type Session } from '../../runtime/session';
-import type { ParsedState, StopReason, WatchdogState } from '../../runtime/watchdog-state';
+import { withStopDecision, type ParsedState, type WatchdogState, type WatchdogStopReason } from '../../runtime/watchdog-state';
 import type { ProbeResult } from './probes/probe-result';
 
 export interface DecideConfig {
@@ -22,7 +22,7 @@ export interface DecideConfig {
 
 export type Action =
   | { readonly type: 'notify-ready'; readonly seconds: number }
-  | { readonly type: 'stop'; readonly reason: StopReason; readonly minutes: number }
+  | { readonly type: 'stop'; readonly reason: WatchdogStopReason; readonly minutes: number }
   /** Up for maxHours: said once, with whether this run stops it. */
   | { readonly type: 'max-hours'; readonly hours: number; readonly stopping: boolean };
 
@@ -198,7 +198,7 @@ export function decide(state: WatchdogState, probe: ProbeResult, facts: RunFacts
     actions.push({ type: 'max-hours', hours: Math.floor(upMinutes / 60), stopping: stop !== undefined });
   }
   if (stop) {
-    next = { ...next, stopRequestedAt: nowIso, stopReason: stop.reason };
+    next = withStopDecision(next, stop.reason, now);
     actions.push({ type: 'stop', reason: stop.reason, minutes: stop.minutes });
   }
   return { state: next, actions };
@@ -231,7 +231,7 @@ function afterAnswer(state: WatchdogState, players: number, facts: RunFacts, con
 }
 
 interface StopChoice {
-  readonly reason: StopReason;
+  readonly reason: WatchdogStopReason;
   readonly minutes: number;
 }
 

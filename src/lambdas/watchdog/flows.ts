@@ -7,11 +7,12 @@
 import type { GameView } from '../../runtime/game';
 import { parseWatchdogState, type WatchdogState } from '../../runtime/watchdog-state';
 import type { Session } from '../../runtime/session';
-import { describeGroup, setDesiredCapacity } from '../shared/auto-scaling';
+import { describeGroup } from '../shared/auto-scaling';
 import { publishNotice } from '../shared/notices';
 import { readParameter, writeParameter } from '../shared/parameters';
 import type { Clock } from '../shared/poll';
 import { readSession } from '../shared/session';
+import { requestStop } from '../shared/stop';
 import { step } from '../shared/steps';
 import type { Telemetry } from '../shared/telemetry';
 import { describeError, errorName, isTransientError } from '../shared/transient';
@@ -89,8 +90,10 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogOutcome
     return { status: 'stopping', instanceId };
   }
 
-  const state = resumeIfRestarted(loaded.state, group.desiredCapacity, new Date(clock.now()));
-  const { probe, attempts } = await step('probe players', () => probeUntilAnswered(ctx, instanceId, state, started));
+  const resumed = resumeIfRestarted(loaded.state, group.desiredCapacity, new Date(clock.now()));
+  const { probe, attempts, containerSeenAt } = await step('probe players', () => probeUntilAnswered(ctx, instanceId, resumed, started));
+  // When the container was first seen running: the start timeline keeps it after ECS forgets the task.
+  const state = containerSeenAt !== undefined && resumed.taskRunningAt === undefined ? { ...resumed, taskRunningAt: new Date(containerSeenAt).toISOString() } : resumed;
   if (probe.ok) {
     telemetry.count('Players', probe.players);
     telemetry.measure('ProbeLatency', 'Milliseconds', probe.latencyMs);
@@ -108,8 +111,10 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogOutcome
   // and announces, again: nothing is announced twice. (Should that happen
   // after a stop, the group is at 0 already and stays there; the instance
   // hook's "stopped" notice follows.)
-  if (decision.actions.some((a) => a.type === 'stop')) await step('set desired capacity', () => setDesiredCapacity(game.asgName, 0));
-  await saveState(ctx, decision.state);
+  // The shared stop rule scales first and then writes this run's state (the decision in it) as the save.
+  const stop = decision.actions.find((a) => a.type === 'stop');
+  if (stop) await step('stop game', () => requestStop(game, stop.reason, new Date(clock.now()), undefined, { group, state: decision.state }));
+  else await saveState(ctx, decision.state);
   for (const action of decision.actions) {
     if (action.type === 'notify-ready') telemetry.measure('StartupSeconds', 'Seconds', action.seconds);
   }
@@ -134,9 +139,15 @@ async function readSessionOrNone({ game, telemetry }: WatchdogContext): Promise<
  * run began: readiness is seen within seconds of the game answering, not on
  * the next one-minute run.
  */
-async function probeUntilAnswered(ctx: WatchdogContext, instanceId: string, state: WatchdogState, started: number): Promise<{ probe: ProbeResult; attempts: number }> {
+async function probeUntilAnswered(
+  ctx: WatchdogContext,
+  instanceId: string,
+  state: WatchdogState,
+  started: number,
+): Promise<{ probe: ProbeResult; attempts: number; containerSeenAt?: number }> {
   const { game, clock } = ctx;
   let running = false;
+  let containerSeenAt: number | undefined;
   let host: ProbeHost | undefined;
 
   const probeOnce = async (): Promise<ProbeResult> => {
@@ -144,6 +155,7 @@ async function probeUntilAnswered(ctx: WatchdogContext, instanceId: string, stat
       const checked = await containerRunning(ctx);
       if (checked !== true) return checked;
       running = true;
+      containerSeenAt = clock.now();
     }
     // Probes end by about READY_WAIT_MS plus one query, whatever they wait for.
     const deadlineMs = Math.max(QUERY_TIMEOUT_MS, Math.min(COMMAND_DEADLINE_MS, started + READY_WAIT_MS + QUERY_TIMEOUT_MS - clock.now()));
@@ -165,7 +177,7 @@ async function probeUntilAnswered(ctx: WatchdogContext, instanceId: string, stat
     probe = await probeOnce();
     attempts++;
   }
-  return { probe, attempts };
+  return { probe, attempts, ...(containerSeenAt !== undefined ? { containerSeenAt } : {}) };
 }
 
 /**

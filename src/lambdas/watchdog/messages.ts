@@ -4,7 +4,7 @@
  * run, and the log and error sentences. One notice per event; an alert that
  * comes with a stop is folded into the stop's message.
  */
-import type { StopReason } from '../../runtime/watchdog-state';
+import type { WatchdogStopReason as StopReason } from '../../runtime/watchdog-state';
 import type { Notice } from '../shared/notices';
 import type { Action, DecideConfig } from './decide';
 

@@ -33,6 +33,8 @@ export const EXPECTED_CALLS: Readonly<Record<string, Readonly<Record<string, str
     DescribeInstancesCommand: 'ec2:DescribeInstances',
     SetDesiredCapacityCommand: 'autoscaling:SetDesiredCapacity',
     GetParameterCommand: 'ssm:GetParameter',
+    // Records the stop it makes (reason failsafe) in the watchdog's state.
+    PutParameterCommand: 'ssm:PutParameter',
     ListTasksCommand: 'ecs:ListTasks',
     DescribeTasksCommand: 'ecs:DescribeTasks',
     DescribeRuleCommand: 'events:DescribeRule',

@@ -1,0 +1,33 @@
+/** How `gm backups` and `gm restore` print times, sizes and tables. */
+
+/**
+ * The time in a time zone (default: the local one), ISO 8601 with its offset,
+ * to the minute: 2026-11-30T04:05+01:00 (Z in UTC).
+ */
+export function localIsoTime(time: Date, timeZone?: string): string {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
+    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'longOffset',
+  }).formatToParts(time).map((p) => [p.type, p.value]));
+  const offset = String(parts.timeZoneName ?? '').replace(/^GMT/, '').replace(/^[+-]00:00$/, '') || 'Z';
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}${offset}`;
+}
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+/** Bytes for people: 812 B, 3.4 MiB, 12 GiB (three significant digits at most). */
+export function humanSize(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const shown = unit === 0 || value >= 100 ? String(Math.round(value)) : value >= 10 ? value.toFixed(1).replace(/\.0$/, '') : value.toFixed(2).replace(/\.?0+$/, '');
+  return `${shown} ${UNITS[unit]}`;
+}
+
+/** Rows under a header, columns left-aligned and two spaces apart (no trailing spaces). */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  return [header, ...rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+}
