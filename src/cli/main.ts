@@ -15,11 +15,13 @@ import { statusCommand } from './commands/status';
 import { stopCommand } from './commands/stop';
 import { backupsCommand } from './commands/backups';
 import { restoreCommand } from './commands/restore';
+import { filesCommand } from './commands/files';
+import { shellCommand } from './commands/shell';
 import { probeCommand } from './commands/probe';
 import { processIo, type CliIo } from './io';
 
 export const COMMANDS: readonly Command[] = [
-  statusCommand, startCommand, stopCommand, logsCommand, backupsCommand, restoreCommand, probeCommand, lambdaCommand,
+  statusCommand, startCommand, stopCommand, logsCommand, shellCommand, filesCommand, backupsCommand, restoreCommand, probeCommand, lambdaCommand,
 ];
 
 function wantsHelp(args: readonly string[]): boolean {
