@@ -255,7 +255,7 @@ describe('gm logs', () => {
 
       expect(await run(['mc'], captured)).toBe(1);
 
-      expect(captured.err).toEqual([`gm logs: AWS denied logs:FilterLogEvents on ${arn}: your credentials need that permission (see the README's operator guide for the policy)`]);
+      expect(captured.err).toEqual([`gm logs: AWS denied logs:FilterLogEvents on ${arn}: your credentials need that permission (npm run --silent gm -- policy prints the policy gm needs)`]);
     });
 
     it('throttling that outlasted the SDK retries', async () => {

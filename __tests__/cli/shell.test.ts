@@ -162,7 +162,7 @@ describe('gm shell through main(): usage and AWS failures', () => {
     ssm.on(StartSessionCommand).rejects(awsError('AccessDeniedException', deniedMessage('ssm:StartSession', resource)));
     const { io, err } = captureIo();
     expect(await main(['shell', 'mc'], io, [commandWith(deps(plugin.env()))])).toBe(1);
-    expect(err).toEqual([`gm shell: AWS denied ssm:StartSession on ${resource}: your credentials need that permission (see the README's operator guide for the policy)`]);
+    expect(err).toEqual([`gm shell: AWS denied ssm:StartSession on ${resource}: your credentials need that permission (npm run --silent gm -- policy prints the policy gm needs)`]);
   });
 
   it('throttled past the retries: one line', async () => {

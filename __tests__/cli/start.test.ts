@@ -251,7 +251,7 @@ describe('gm start failures', () => {
     const { captured, status } = run(['mc']);
 
     await expect(status).resolves.toBe(1);
-    expect(captured.err).toEqual([`gm start: AWS denied autoscaling:SetDesiredCapacity on ${arn}: your credentials need that permission (see the README's operator guide for the policy)`]);
+    expect(captured.err).toEqual([`gm start: AWS denied autoscaling:SetDesiredCapacity on ${arn}: your credentials need that permission (npm run --silent gm -- policy prints the policy gm needs)`]);
     expect(aws.parameters.has(NAMES.session)).toBe(false);
   });
 

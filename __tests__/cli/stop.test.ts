@@ -179,7 +179,7 @@ describe('gm stop', () => {
     const { captured, status } = run(['mc']);
 
     await expect(status).resolves.toBe(1);
-    expect(captured.err).toEqual([`gm stop: AWS denied autoscaling:SetDesiredCapacity on ${arn}: your credentials need that permission (see the README's operator guide for the policy)`]);
+    expect(captured.err).toEqual([`gm stop: AWS denied autoscaling:SetDesiredCapacity on ${arn}: your credentials need that permission (npm run --silent gm -- policy prints the policy gm needs)`]);
   });
 
   it('no credentials: one line, exit 1', async () => {

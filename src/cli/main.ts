@@ -17,11 +17,12 @@ import { backupsCommand } from './commands/backups';
 import { restoreCommand } from './commands/restore';
 import { filesCommand } from './commands/files';
 import { shellCommand } from './commands/shell';
+import { policyCommand } from './commands/policy';
 import { probeCommand } from './commands/probe';
 import { processIo, type CliIo } from './io';
 
 export const COMMANDS: readonly Command[] = [
-  statusCommand, startCommand, stopCommand, logsCommand, shellCommand, filesCommand, backupsCommand, restoreCommand, probeCommand, lambdaCommand,
+  statusCommand, startCommand, stopCommand, logsCommand, shellCommand, filesCommand, backupsCommand, restoreCommand, policyCommand, probeCommand, lambdaCommand,
 ];
 
 function wantsHelp(args: readonly string[]): boolean {

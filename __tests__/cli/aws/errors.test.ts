@@ -20,7 +20,7 @@ describe('AWS failures as one line', () => {
 
   it('names the denied action and resource from AWS\'s message', () => {
     expect(describeAwsFailure(awsError('AccessDeniedException', DENIED_MESSAGE))).toBe(
-      'AWS denied ssm:GetParameter on arn:aws:ssm:eu-west-1:123456789012:parameter/gm/mc/session: your credentials need that permission (see the README\'s operator guide for the policy)',
+      'AWS denied ssm:GetParameter on arn:aws:ssm:eu-west-1:123456789012:parameter/gm/mc/session: your credentials need that permission (npm run --silent gm -- policy prints the policy gm needs)',
     );
   });
 
@@ -70,7 +70,7 @@ describe('AWS failures as one line', () => {
       // A region no other test uses: the clients are made once per region.
       const { ssm } = await import('../../../src/lambdas/shared/clients');
       const failure = await ssm('ap-south-2').send(new GetParameterCommand({ Name: '/gm/mc/session' })).then(() => undefined, (e: unknown) => e);
-      expect(describeAwsFailure(failure)).toBe('AWS denied ssm:GetParameter: your credentials need that permission (see the README\'s operator guide for the policy)');
+      expect(describeAwsFailure(failure)).toBe('AWS denied ssm:GetParameter: your credentials need that permission (npm run --silent gm -- policy prints the policy gm needs)');
     });
   });
 });

@@ -7,6 +7,9 @@
 import { failedAction } from '../../lambdas/shared/aws-clients';
 import { isTransientError } from '../../lambdas/shared/transient';
 
+/** Where a denied user finds the permissions gm needs. */
+const POLICY_HINT = '(npm run --silent gm -- policy prints the policy gm needs)';
+
 const NO_CREDENTIALS = new Set(['CredentialsProviderError', 'ProviderError', 'TokenProviderError']);
 const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired']);
 const INVALID_CREDENTIALS = new Set(['UnrecognizedClientException', 'InvalidClientTokenId', 'InvalidSignatureException', 'SignatureDoesNotMatch', 'AuthFailure']);
@@ -35,8 +38,8 @@ export function describeAwsFailure(e: unknown): string | undefined {
   if (DENIED.has(e.name) || /not authorized to perform/i.test(e.message)) {
     const { action, resource } = deniedAction(e);
     return action
-      ? `AWS denied ${action}${resource ? ` on ${resource}` : ''}: your credentials need that permission (see the README's operator guide for the policy)`
-      : `AWS denied the request (${e.message.split('\n')[0]}): your credentials lack a permission (see the README's operator guide for the policy)`;
+      ? `AWS denied ${action}${resource ? ` on ${resource}` : ''}: your credentials need that permission ${POLICY_HINT}`
+      : `AWS denied the request (${e.message.split('\n')[0]}): your credentials lack a permission ${POLICY_HINT}`;
   }
   if (isTransientError(e)) {
     const action = failedAction(e);

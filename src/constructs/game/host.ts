@@ -114,8 +114,10 @@ export class GameHost extends Construct {
           swapParameterName: gameResourceNames(props.prefix, props.gameId).worldSwapParameter,
         },
       }))),
+      // The deployment tag on the instance lets an operator's policy open shells and tunnels
+      // (`gm shell`, `gm files`) only to this deployment's hosts (`gm policy`).
       tagSpecifications: [
-        { resourceType: 'instance', tags: { Name: name, 'gm:game': props.gameId } },
+        { resourceType: 'instance', tags: { Name: name, 'gm:game': props.gameId, [DEPLOYMENT_TAG]: props.prefix } },
         { resourceType: 'volume', tags: { Name: name, 'gm:game': props.gameId } },
       ],
       updateDefaultVersion: true,

@@ -16,14 +16,19 @@ import { REPO_ROOT } from './synth';
 /** IAM service prefix of each AWS SDK v3 client package the functions use. */
 export const SERVICE_OF_PACKAGE: Readonly<Record<string, string>> = {
   '@aws-sdk/client-auto-scaling': 'autoscaling',
+  '@aws-sdk/client-backup': 'backup',
   '@aws-sdk/client-cloudwatch': 'cloudwatch',
+  '@aws-sdk/client-cloudwatch-logs': 'logs',
   '@aws-sdk/client-ec2': 'ec2',
+  '@aws-sdk/client-ec2-instance-connect': 'ec2-instance-connect',
   '@aws-sdk/client-ecs': 'ecs',
+  '@aws-sdk/client-efs': 'elasticfilesystem',
   '@aws-sdk/client-eventbridge': 'events',
   '@aws-sdk/client-lambda': 'lambda',
   '@aws-sdk/client-route-53': 'route53',
   '@aws-sdk/client-sns': 'sns',
   '@aws-sdk/client-ssm': 'ssm',
+  '@aws-sdk/client-sts': 'sts',
 };
 
 export interface ReachableCode {
@@ -37,11 +42,16 @@ const reachable = new Map<string, ReachableCode>();
 
 /** The code reachable from `<lambdasDir>/<entry>/handler.ts` (cached per entry). */
 export function reachableCode(entry: string, lambdasDir: string = LAMBDAS_DIR): ReachableCode {
-  const key = join(lambdasDir, entry);
+  return reachableCodeOf(join(lambdasDir, entry, 'handler.ts'));
+}
+
+/** The code reachable from one file (cached per file), e.g. a CLI command. */
+export function reachableCodeOf(file: string): ReachableCode {
+  const key = file;
   const known = reachable.get(key);
   if (known) return known;
   const result = buildSync({
-    entryPoints: [join(lambdasDir, entry, 'handler.ts')],
+    entryPoints: [file],
     bundle: true,
     platform: 'node',
     target: 'node22',
@@ -79,7 +89,15 @@ export interface SdkCall {
 
 /** `new XCommand(` in the reachable code, each with the package its class is imported from. */
 export function sdkCalls(entry: string, lambdasDir: string = LAMBDAS_DIR): SdkCall[] {
-  const { text } = reachableCode(entry, lambdasDir);
+  return sdkCallsIn(reachableCode(entry, lambdasDir).text);
+}
+
+/** The SDK calls of the code reachable from one file. */
+export function sdkCallsOf(file: string): SdkCall[] {
+  return sdkCallsIn(reachableCodeOf(file).text);
+}
+
+function sdkCallsIn(text: string): SdkCall[] {
   // Local name → [package, exported name]; esbuild renames a name imported by two files (`X as X2`).
   const imported = new Map<string, { packageName: string; name: string }>();
   for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*"(@aws-sdk\/[a-z0-9-]+)"/g)) {
