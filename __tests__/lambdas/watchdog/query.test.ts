@@ -58,4 +58,10 @@ describe('query probe against a real Minecraft server', () => {
     expect(result).toEqual({ ok: false, error: expect.stringContaining(`${HOST}:${free}`) });
     await expect(queryPlayers({ type: 'minecraft', host: HOST, port: free, timeoutMs: 1000 })).rejects.toThrow(/no answer to the minecraft query/);
   });
+
+  it.each(['minecraft', 'mbe', 'valheim'])('a %s server whose name does not resolve is a probe error, never a crash', async (type) => {
+    // .invalid never resolves (RFC 2606). A UDP query used to send on the socket that never connected and throw.
+    const result = await probeByQuery({ type, host: 'game.example.invalid', port: 25565, timeoutMs: 2000 });
+    expect(result).toEqual({ ok: false, error: expect.stringContaining('game.example.invalid') });
+  });
 });

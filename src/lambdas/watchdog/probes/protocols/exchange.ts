@@ -88,7 +88,13 @@ export function udpExchange<T>(
   return new Promise<T>((resolve, reject) => {
     const socket = createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
     const finish = bounded(resolve, reject, () => socket.close(), timeoutMs, signal);
-    const send = (message: Buffer) => socket.send(message, (e) => e && finish(e));
+    const send = (message: Buffer) => {
+      try {
+        socket.send(message, (e) => e && finish(e));
+      } catch (e) {
+        finish(e as Error); // a socket that is not connected throws instead of calling back
+      }
+    };
     socket.once('error', (e) => finish(e));
     socket.on('message', (message: Buffer) => {
       try {
@@ -100,6 +106,7 @@ export function udpExchange<T>(
       }
     });
     // Connected, so a port nothing listens on fails at once (ICMP port unreachable) instead of at the timeout.
-    socket.connect(port, host, () => send(request));
+    // A name that does not resolve calls back with the error (and never connects): sending then would throw.
+    socket.connect(port, host, ((e?: Error) => (e ? finish(e) : send(request))) as () => void);
   });
 }
