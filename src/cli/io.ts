@@ -44,6 +44,14 @@ function processInterrupted(): AbortSignal {
 
 let progressShown = '';
 
+/** A spinner frame in front of a progress line (src/cli/progress.ts). */
+const SPINNER = /^[\u2800-\u28ff] /;
+
+/** What a progress line says, without its spinner frame and elapsed seconds. */
+function step(line: string): string {
+  return line.replace(SPINNER, '').replace(/\d+ ?s\b/g, '');
+}
+
 function writeProgress(line: string | undefined): void {
   const tty = process.stderr.isTTY === true;
   if (line === undefined) {
@@ -53,8 +61,8 @@ function writeProgress(line: string | undefined): void {
   }
   if (line === progressShown) return;
   if (tty) process.stderr.write(`\r\x1b[K${line}`);
-  // Without a terminal, only a new step is worth a line (not every elapsed second).
-  else if (line.replace(/\d+ ?s\b/g, '') !== progressShown.replace(/\d+ ?s\b/g, '')) process.stderr.write(`${line}\n`);
+  // Without a terminal, only a new step is worth a line (not every elapsed second or spinner frame).
+  else if (step(line) !== step(progressShown)) process.stderr.write(`${line.replace(SPINNER, '')}\n`);
   progressShown = line;
 }
 
