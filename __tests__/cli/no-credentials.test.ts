@@ -1,12 +1,15 @@
 /**
- * Every command that talks to AWS, run as users run it (a real process,
- * `tsx src/cli/main.ts`) on a machine without AWS credentials: one line that
- * says so and how to set them, exit 1, never an SDK stack trace.
+ * Every command that talks to AWS, on a machine without AWS credentials: one
+ * line that says so and how to set them, exit 1, never an SDK stack trace —
+ * once as users run it (a real process, `tsx src/cli/main.ts`), and for every
+ * command through the same dispatch in this process (the SDK's whole
+ * credential chain runs either way).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COMMANDS } from '../../src/cli/main';
+import { COMMANDS, main } from '../../src/cli/main';
+import { captureIo } from '../support/cli-io';
 import { envWith, runCli } from './run-cli';
 
 /** A command line for each AWS command, as the README shows it (the shipped configuration has game mc). */
@@ -45,12 +48,26 @@ describe('without AWS credentials', () => {
     expect(aws.filter((name) => !(name in COMMAND_LINES))).toEqual([]);
   });
 
-  it.each(Object.entries(COMMAND_LINES).filter(([name]) => COMMANDS.some((c) => c.name === name)))('gm %s prints one line and exits 1', async (name, args) => {
-    const run = await runCli(args, noCredentials);
-    expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({
-      code: 1,
-      stdout: '',
-      stderr: `gm ${name}: no AWS credentials found: run \`aws configure\` (or \`aws sso login --profile <name>\`), or pass --profile <name>, or set AWS_PROFILE\n`,
-    });
+  const NO_CREDENTIALS = 'no AWS credentials found: run `aws configure` (or `aws sso login --profile <name>`), or pass --profile <name>, or set AWS_PROFILE';
+
+  it('as a process: one line on stderr, nothing on stdout, exit 1', async () => {
+    const run = await runCli(COMMAND_LINES.status!, noCredentials);
+    expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({ code: 1, stdout: '', stderr: `gm status: ${NO_CREDENTIALS}\n` });
   }, 30_000);
+
+  describe('in this process', () => {
+    const saved = process.env;
+    beforeAll(() => {
+      process.env = noCredentials;
+    });
+    afterAll(() => {
+      process.env = saved;
+    });
+
+    it.each(Object.entries(COMMAND_LINES).filter(([name]) => COMMANDS.some((c) => c.name === name)))('gm %s prints one line and exits 1', async (name, args) => {
+      const captured = captureIo();
+      const status = await main(args, captured.io);
+      expect({ status, out: captured.out, err: captured.err }).toEqual({ status: 1, out: [], err: [`gm ${name}: ${NO_CREDENTIALS}`] });
+    }, 30_000);
+  });
 });
