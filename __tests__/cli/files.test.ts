@@ -8,7 +8,7 @@
  */
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { ECSClient, ListTasksCommand } from '@aws-sdk/client-ecs';
-import { GetCommandInvocationCommand, SendCommandCommand, SSMClient, StartSessionCommand, TerminateSessionCommand, type SendCommandCommandInput } from '@aws-sdk/client-ssm';
+import { GetCommandInvocationCommand, GetParameterCommand, PutParameterCommand, SendCommandCommand, SSMClient, StartSessionCommand, TerminateSessionCommand, type SendCommandCommandInput } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -133,6 +133,9 @@ beforeEach(() => {
   ssm.on(StartSessionCommand).resolves(SESSION);
   ssm.on(TerminateSessionCommand).resolves({ SessionId: SESSION.SessionId });
   ecs.on(ListTasksCommand).resolves({ taskArns: [] });
+  // No swap waits for the next start; the upload's request is accepted.
+  ssm.on(GetParameterCommand).rejects(awsError('ParameterNotFound', 'ParameterNotFound'));
+  ssm.on(PutParameterCommand).resolves({ Version: 1, Tier: 'Standard' });
 });
 afterEach(() => {
   rmSync(work, { recursive: true, force: true });
@@ -216,8 +219,25 @@ describe('gm files --download', () => {
 
 describe('gm files --upload', () => {
   const NEW_WORLD = { 'server.properties': 'motd=uploaded\n', 'world/level.dat': Buffer.from([1, 2, 3]), 'world/region/r.0.0.mca': Buffer.alloc(150_000, 3) };
+  const UPLOAD = 'upload-2026-11-30T10-45-00Z';
+  const KEEP = 'before-upload-2026-11-30T10-45-00Z';
+  const REQUEST = `keep=${KEEP}\nsource=${UPLOAD}`;
+  const A_RESTORE = 'keep=before-restore-2026-11-30T10-35-00Z\nrestored-between=20261130101800 20261130103600\njob=1a2b3c4d-0000-4000-8000-000000000001';
+  /** The host's world root, as the SFTP server serves it. */
+  const worldRoot = (...parts: string[]) => join(hostRoot, 'mnt/gm-world', ...parts);
+  const puts = () => ssm.commandCalls(PutParameterCommand).map((c) => c.args[0].input);
 
-  it('uploads beside the world, swaps by renames, and keeps the old world', async () => {
+  const afterUpload = (game: string, options: { running?: boolean } = {}) => [
+    `at ${game}'s next start, before the game starts:`,
+    `  the uploaded world (now in /mnt/gm-world/${UPLOAD}/volumes) goes in place at /mnt/gm-world/volumes`,
+    `  the current world is kept in /mnt/gm-world/${KEEP}/volumes`,
+    options.running
+      ? `${game} plays on the current world until then, and what it saves is set aside with it: to switch now, \`npm run --silent gm -- stop ${game}\`, then \`npm run --silent gm -- start ${game}\`.`
+      : `to switch now, \`npm run --silent gm -- stop ${game}\`, then \`npm run --silent gm -- start ${game}\`.`,
+    `to undo: \`npm run --silent gm -- restore ${game} --undo\` (before that start it cancels this; after it, it puts the kept world back at the following start)`,
+  ];
+
+  it('stages the whole world in upload-<time>/volumes, leaves the live world alone, and asks the host to swap at the next start', async () => {
     writeTree(onHost('data'), WORLD);
     writeTree(join(work, 'new'), NEW_WORLD);
     const before = snapshot();
@@ -226,18 +246,30 @@ describe('gm files --upload', () => {
     expect(await runFiles(['mc', '--upload', join(work, 'new')], io, deps())).toBe(0);
 
     expect(err).toEqual([]);
-    expect(out).toEqual([
-      `Uploaded ${join(work, 'new')} to mc's world (3 files, 146.5 KB).`,
-      `  /mnt/gm-world/volumes/data: the uploaded world; the previous one is kept at /mnt/gm-world/volumes/data.before-upload-${STAMP}`,
-    ]);
-    expect(readTree(onHost('data'))).toEqual(asStored(NEW_WORLD));
-    expect(readTree(onHost(`data.before-upload-${STAMP}`))).toEqual(asStored(WORLD));
-    expect(readdirSync(onHost()).sort()).toEqual(['data', `data.before-upload-${STAMP}`]);
+    expect(out).toEqual([`Uploaded ${join(work, 'new')} to /mnt/gm-world/${UPLOAD} on mc's host (3 files, 146.5 KB).`, ...afterUpload('mc')]);
+    // Laid out as the host lays out the live world, so the swap moves one folder.
+    expect(readTree(worldRoot(UPLOAD))).toEqual(asStored(Object.fromEntries(Object.entries(NEW_WORLD).map(([k, v]) => [`volumes/data/${k}`, v]))));
+    expect(readTree(onHost('data'))).toEqual(asStored(WORLD));
+    expect(readdirSync(worldRoot()).sort()).toEqual([UPLOAD, 'volumes']);
+    // Created only if no request waits: the check and the write are one step on SSM's side.
+    expect(puts()).toEqual([{ Name: '/gm/mc/world-swap', Value: REQUEST, Type: 'String', Overwrite: false }]);
     expect(ecs.commandCalls(ListTasksCommand).map((c) => c.args[0].input)).toEqual([{ cluster: 'gm-mc', serviceName: 'gm-mc', desiredStatus: 'RUNNING' }]);
     expectCleanedUp(before);
   });
 
-  it('refuses while the game runs, with the reason, and touches nothing', async () => {
+  it('stages every volume of a game with several under upload-<time>/volumes/<volume>', async () => {
+    writeTree(onHost('config'), { 'old.txt': 'old' });
+    writeTree(join(work, 'new'), { 'config/worlds_local/Dedicated.fwl': 'new meta', 'opt-valheim/start_server.sh': '#!/bin/sh\n' });
+    const { io, out, err } = captureIo();
+    const code = await runFiles(['valheim', '--upload', join(work, 'new')], io, deps());
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    expect(readTree(worldRoot(UPLOAD))).toEqual(asStored({ 'volumes/config/worlds_local/Dedicated.fwl': 'new meta', 'volumes/opt-valheim/start_server.sh': '#!/bin/sh\n' }));
+    expect(puts().map((p) => [p.Name, p.Value])).toEqual([['/gm/valheim/world-swap', REQUEST]]);
+    expect(out.slice(1)).toEqual(afterUpload('valheim'));
+  });
+
+  it('refuses while the game runs, says plainly what an upload then costs, and touches nothing', async () => {
     writeTree(onHost('data'), WORLD);
     writeTree(join(work, 'new'), NEW_WORLD);
     ecs.on(ListTasksCommand).resolves({ taskArns: [`${CLUSTER_ARN}:task/gm-mc/0123456789abcdef0123456789abcdef`] });
@@ -247,15 +279,16 @@ describe('gm files --upload', () => {
 
     expect(out).toEqual([]);
     expect(err).toEqual([
-      'gm files: mc is running: it would save over the uploaded world, and it keeps playing on the world it loaded until it stops, so nothing was uploaded.',
-      'Run again with --force to upload anyway (the game goes on with the old world, kept beside it, until its next start), then stop and start mc.',
+      'gm files: mc is running, so nothing was uploaded: an upload goes in place at the next start, and whatever is played until then is lost (the game keeps saving into the world that is set aside at that start).',
+      'The upload needs the host, which runs only while the game does: to upload anyway, run again with --force, then stop and start mc right after (`npm run --silent gm -- stop mc`, then `npm run --silent gm -- start mc`).',
     ]);
-    expect(readTree(onHost('data'))).toEqual(asStored(WORLD));
+    expect(readdirSync(worldRoot())).toEqual(['volumes']);
     expect(sentCommands()).toEqual([]);
+    expect(puts()).toEqual([]);
     expect(ssm.commandCalls(StartSessionCommand)).toHaveLength(0);
   });
 
-  it('--force uploads into a running game and says how to play on it', async () => {
+  it('--force uploads while the game runs, and says that play until the switch is set aside', async () => {
     writeTree(onHost('data'), WORLD);
     writeTree(join(work, 'new'), NEW_WORLD);
     ecs.on(ListTasksCommand).resolves({ taskArns: [`${CLUSTER_ARN}:task/gm-mc/0123456789abcdef0123456789abcdef`] });
@@ -263,40 +296,58 @@ describe('gm files --upload', () => {
 
     expect(await runFiles(['mc', '--upload', join(work, 'new'), '--force'], io, deps())).toBe(0);
 
-    expect(readTree(onHost('data'))).toEqual(asStored(NEW_WORLD));
-    expect(out.at(-1)).toBe('mc is still running on the previous world: stop it (`npm run --silent gm -- stop mc`) and start it again (`npm run --silent gm -- start mc`) to play on the uploaded one.');
+    expect(readTree(onHost('data'))).toEqual(asStored(WORLD));
+    expect(readTree(worldRoot(UPLOAD, 'volumes/data'))).toEqual(asStored(NEW_WORLD));
+    expect(out.slice(1)).toEqual(afterUpload('mc', { running: true }));
+    expect(puts()).toEqual([{ Name: '/gm/mc/world-swap', Value: REQUEST, Type: 'String', Overwrite: true }]);
   });
 
-  it('a world folder that was never there is simply put in place', async () => {
+  it('refuses when a restore already waits for the next start, naming it, before copying anything', async () => {
+    writeTree(join(work, 'new'), NEW_WORLD);
+    ssm.on(GetParameterCommand, { Name: '/gm/mc/world-swap' }).resolves({ Parameter: { Name: '/gm/mc/world-swap', Type: 'String', Value: A_RESTORE, Version: 1 } });
+    const { io, out, err } = captureIo();
+
+    expect(await runFiles(['mc', '--upload', join(work, 'new')], io, deps())).toBe(1);
+
+    expect(out).toEqual([]);
+    expect(err).toEqual([
+      "gm files: a restore (job 1a2b3c4d-0000-4000-8000-000000000001) already waits for mc's next start, so nothing was uploaded.",
+      'Run again with --force to replace it with this upload, or cancel it first with `npm run --silent gm -- restore mc --undo`.',
+    ]);
+    expect(puts()).toEqual([]);
+    expect(ssm.commandCalls(StartSessionCommand)).toHaveLength(0);
+  });
+
+  it('--force replaces a pending upload, and says which', async () => {
     mkdirSync(onHost(), { recursive: true });
     writeTree(join(work, 'new'), NEW_WORLD);
-    const { io, out } = captureIo();
-    expect(await runFiles(['mc', '--upload', join(work, 'new')], io, deps())).toBe(0);
-    expect(out[1]).toBe('  /mnt/gm-world/volumes/data: the uploaded world');
-    expect(readdirSync(onHost())).toEqual(['data']);
+    ssm.on(GetParameterCommand, { Name: '/gm/mc/world-swap' }).resolves({ Parameter: { Name: '/gm/mc/world-swap', Type: 'String', Value: 'keep=before-upload-2026-11-29T08-00-00Z\nsource=upload-2026-11-29T08-00-00Z', Version: 1 } });
+    const { io, out, err } = captureIo();
+    expect(await runFiles(['mc', '--upload', join(work, 'new'), '--force'], io, deps())).toBe(0);
+    expect(err).toEqual([]);
+    expect(out[1]).toBe('(this replaces the upload in upload-2026-11-29T08-00-00Z, which was waiting for the next start)');
+    expect(puts()).toEqual([{ Name: '/gm/mc/world-swap', Value: REQUEST, Type: 'String', Overwrite: true }]);
   });
 
-  it('a host refusing the upload (no volumes folder): one line, nothing changed', async () => {
-    mkdirSync(join(hostRoot, 'mnt/gm-world'), { recursive: true });
+  it('a request written by someone else during the copy: refuses, removes the staged copy, leaves their request', async () => {
     writeTree(join(work, 'new'), NEW_WORLD);
+    ssm.on(GetParameterCommand, { Name: '/gm/mc/world-swap' })
+      .rejectsOnce(awsError('ParameterNotFound', 'ParameterNotFound'))
+      .resolves({ Parameter: { Name: '/gm/mc/world-swap', Type: 'String', Value: A_RESTORE, Version: 1 } });
+    ssm.on(PutParameterCommand).rejects(awsError('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.'));
+    mkdirSync(onHost(), { recursive: true });
     const before = snapshot();
     const { io, out, err } = captureIo();
+
     expect(await runFiles(['mc', '--upload', join(work, 'new')], io, deps())).toBe(1);
+
     expect(out).toEqual([]);
-    expect(err).toEqual(["gm files: the upload failed (No such file or directory): mc's world on the host is unchanged"]);
-    expect(readdirSync(join(hostRoot, 'mnt/gm-world'))).toEqual([]);
+    expect(err[0]).toBe("gm files: a restore (job 1a2b3c4d-0000-4000-8000-000000000001) already waits for mc's next start, so nothing was uploaded.");
+    expect(readdirSync(worldRoot())).toEqual(['volumes']);
     expectCleanedUp(before);
   });
 
-  it('needs one subfolder per volume for a game with several', async () => {
-    writeTree(join(work, 'new'), { 'config/a.txt': 'a' });
-    const { io, err } = captureIo();
-    expect(await runFiles(['valheim', '--upload', join(work, 'new')], io, deps())).toBe(1);
-    expect(err).toEqual([`gm files: the game has 2 world folders (config, opt-valheim); ${join(work, 'new')} must hold one subfolder for each, missing: ${join(work, 'new', 'opt-valheim')}`]);
-    expect(autoScaling.calls()).toHaveLength(0);
-  });
-
-  it('Ctrl-C mid-upload leaves the world as it was and removes the partial upload', async () => {
+  it('Ctrl-C mid-upload: no request, the staging folder removed, the world untouched', async () => {
     writeTree(onHost('data'), WORLD);
     writeTree(join(work, 'new'), NEW_WORLD);
     const before = snapshot();
@@ -308,10 +359,62 @@ describe('gm files --upload', () => {
     expect(await runFiles(['mc', '--upload', join(work, 'new')], captured.io, deps())).toBe(1);
 
     expect(captured.err).toHaveLength(1);
-    expect(captured.err[0]).toMatch(/^gm files: interrupted before the world was replaced \(\d of 3 files, .+ sent\): mc's world on the host is unchanged, and the partial upload was removed$/);
+    expect(captured.err[0]).toMatch(/^gm files: interrupted before the upload was handed to the host \(\d of 3 files, .+ sent\): mc's world is untouched, and the partial upload was removed$/);
     expect(readTree(onHost('data'))).toEqual(asStored(WORLD));
-    expect(readdirSync(onHost())).toEqual(['data']);
+    expect(readdirSync(worldRoot())).toEqual(['volumes']);
+    expect(puts()).toEqual([]);
     expectCleanedUp(before);
+  });
+
+  it('Ctrl-C after the last file but before the request: no request, the staged copy removed', async () => {
+    writeTree(onHost('data'), WORLD);
+    writeTree(join(work, 'new'), { 'only.txt': 'one small file' });
+    const captured = captureIo();
+    // The single file is written in one request: interrupt once it is there, as the copy finishes.
+    server.onTransfer = (kind) => {
+      if (kind === 'write') setImmediate(() => captured.interrupt());
+    };
+
+    expect(await runFiles(['mc', '--upload', join(work, 'new')], captured.io, deps())).toBe(1);
+
+    expect(captured.err).toHaveLength(1);
+    expect(captured.err[0]).toMatch(/^gm files: interrupted before the upload was handed to the host.*: mc's world is untouched, and the (partial )?upload was removed$/);
+    expect(readdirSync(worldRoot())).toEqual(['volumes']);
+    expect(puts()).toEqual([]);
+  });
+
+  it('a host refusing the upload (no world root): one line, no request', async () => {
+    mkdirSync(join(hostRoot, 'mnt'), { recursive: true });
+    writeTree(join(work, 'new'), NEW_WORLD);
+    const before = snapshot();
+    const { io, out, err } = captureIo();
+    expect(await runFiles(['mc', '--upload', join(work, 'new')], io, deps())).toBe(1);
+    expect(out).toEqual([]);
+    expect(err).toEqual(["gm files: the upload failed (No such file or directory): mc's world on the host is unchanged"]);
+    expect(readdirSync(join(hostRoot, 'mnt'))).toEqual([]);
+    expect(puts()).toEqual([]);
+    expectCleanedUp(before);
+  });
+
+  it('access denied writing the request: one line naming the action, and the staged copy removed', async () => {
+    mkdirSync(onHost(), { recursive: true });
+    writeTree(join(work, 'new'), NEW_WORLD);
+    const arn = `arn:aws:ssm:${REGION}:123456789012:parameter/gm/mc/world-swap`;
+    ssm.on(PutParameterCommand).rejects(awsError('AccessDeniedException', deniedMessage('ssm:PutParameter', arn)));
+    const { io, out, err } = captureIo();
+    expect(await main(['files', 'mc', '--upload', join(work, 'new')], io, [commandWith(deps())])).toBe(1);
+    expect(out).toEqual([]);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(new RegExp(`^gm files: AWS denied ssm:PutParameter on ${arn}: `));
+    expect(readdirSync(worldRoot())).toEqual(['volumes']);
+  });
+
+  it('needs one subfolder per volume for a game with several', async () => {
+    writeTree(join(work, 'new'), { 'config/a.txt': 'a' });
+    const { io, err } = captureIo();
+    expect(await runFiles(['valheim', '--upload', join(work, 'new')], io, deps())).toBe(1);
+    expect(err).toEqual([`gm files: the game has 2 world folders (config, opt-valheim); ${join(work, 'new')} must hold one subfolder for each, missing: ${join(work, 'new', 'opt-valheim')}`]);
+    expect(autoScaling.calls()).toHaveLength(0);
   });
 });
 
@@ -465,7 +568,7 @@ describe('gm files through main(): usage and AWS failures', () => {
     const before = snapshot();
     const { io, err } = captureIo();
     expect(await main(['files', 'mc'], io, [commandWith(deps())])).toBe(1);
-    expect(err).toEqual([`gm files: AWS denied ssm:SendCommand on ${resource}: your credentials need that permission (see the README's operator guide for the policy)`]);
+    expect(err).toEqual([`gm files: AWS denied ssm:SendCommand on ${resource}: your credentials need that permission (npm run --silent gm -- policy prints the policy gm needs)`]);
     expect(keyFolders()).toEqual(before.folders);
   });
 

@@ -291,7 +291,7 @@ describe('gm restore <game> <backup>', () => {
     ssm.on(GetParameterCommand, { Name: SWAP }).resolves({ Parameter: { Name: SWAP, Type: 'String', Value: 'keep=before-restore-old\njob=old', Version: 1 } });
     const result = await run(['mc', 'latest', '--yes']);
     expect(result.status).toBe(0);
-    expect(result.out).toContain('(this replaces a restore that was waiting for the next start)');
+    expect(result.out).toContain('(this replaces a restore (job old), which was waiting for the next start)');
   });
 
   it('a backup that does not exist: one line pointing at gm backups', async () => {
@@ -377,7 +377,26 @@ describe('gm restore <game> --undo', () => {
     deployed();
     ssm.on(GetParameterCommand, { Name: SWAP }).resolves({ Parameter: { Name: SWAP, Type: 'String', Value: `keep=before-restore-x\njob=${JOB}`, Version: 1 } });
     const result = await run(['mc', '--undo']);
-    expect(result).toMatchObject({ status: 0, out: ["cancelled the swap that was waiting for mc's next start; the world stays as it is"], err: [] });
+    expect(result).toMatchObject({ status: 0, out: [`cancelled a restore (job ${JOB}), which was waiting for mc's next start; the world stays as it is`], err: [] });
+    expect(ssm.commandCalls(DeleteParameterCommand).map((c) => c.args[0].input)).toEqual([{ Name: SWAP }]);
+    expect(swapWrites()).toEqual([]);
+  });
+
+  it('cancels an upload not yet in place (no question: nothing moves), and says where the uploaded files stay', async () => {
+    deployed();
+    ssm.on(GetParameterCommand, { Name: SWAP }).resolves({
+      Parameter: { Name: SWAP, Type: 'String', Value: 'keep=before-upload-2026-11-30T10-45-00Z\nsource=upload-2026-11-30T10-45-00Z', Version: 3 },
+    });
+    const result = await run(['mc', '--undo']);
+    expect(result).toMatchObject({
+      status: 0,
+      out: [
+        "cancelled the upload in upload-2026-11-30T10-45-00Z, which was waiting for mc's next start; the world stays as it is",
+        'the uploaded files stay in /mnt/gm-world/upload-2026-11-30T10-45-00Z on the host: remove them with `npm run --silent gm -- shell mc` or an SFTP client (`npm run --silent gm -- files mc`) when you no longer want them',
+      ],
+      err: [],
+      asked: [],
+    });
     expect(ssm.commandCalls(DeleteParameterCommand).map((c) => c.args[0].input)).toEqual([{ Name: SWAP }]);
     expect(swapWrites()).toEqual([]);
   });
@@ -386,10 +405,10 @@ describe('gm restore <game> --undo', () => {
     deployed();
     const result = await run(['mc', '--undo'], captureIo({ answers: ['y'] }));
     expect(result.status).toBe(0);
-    expect(result.asked).toEqual(["put the newest before-restore folder back at mc's next start? the current world is kept aside [y/N] "]);
+    expect(result.asked).toEqual(["put the world set aside last (the newest before-restore or before-upload folder) back at mc's next start? the current world is kept aside [y/N] "]);
     expect(result.out).toEqual([
       "at mc's next start, before the game starts:",
-      '  the newest before-restore-<time> folder goes in place at /mnt/gm-world/volumes',
+      '  the newest before-restore-<time> or before-upload-<time> folder goes in place at /mnt/gm-world/volumes',
       '  the current world is kept in /mnt/gm-world/before-undo-2026-11-30T10-20-00Z/volumes',
       '(if there is none, the host leaves the world as it is)',
     ]);

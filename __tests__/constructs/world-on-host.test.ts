@@ -92,9 +92,18 @@ describe('the world on the host', () => {
   it('runs the swap only on a mounted world, bounded in time, and never fails the boot for it', () => {
     const mounted = lines.indexOf('if [ "$world_mounted" = true ]; then');
     expect(mounted).toBeGreaterThan(lines.findIndex((l) => l.includes('mount -t efs')));
-    expect(lines[mounted + 1]).toBe('  AWS_REGION=eu-west-1 PATH="/usr/local/sbin:$PATH" timeout 120 /usr/local/sbin/gm-world-swap /mnt/gm-world /gm/mc/world-swap \\');
-    expect(lines[mounted + 2]).toBe('    || echo "gm: the world swap did not finish; it runs again at the next boot" >&2');
-    expect(lines[mounted + 3]).toBe('else');
+    expect(lines[mounted + 2]).toBe('  AWS_REGION=eu-west-1 PATH="/usr/local/sbin:$PATH" timeout 120 /usr/local/sbin/gm-world-swap /mnt/gm-world /gm/mc/world-swap \\');
+    expect(lines[mounted + 3]).toBe('    || echo "gm: the world swap did not finish; it runs again at the next boot" >&2');
+    expect(lines[mounted + 5]).toBe('else');
+  });
+
+  it('on a mounted world only, gives the root to ec2-user before the swap (uploads stage there) and the volumes folder after it', () => {
+    const mounted = lines.indexOf('if [ "$world_mounted" = true ]; then');
+    expect(lines[mounted + 1]).toBe('  chown 1000:1000 /mnt/gm-world || echo "gm: could not give /mnt/gm-world to uid 1000; uploads fail until the next boot" >&2');
+    expect(lines[mounted + 4]).toBe('  if [ -d /mnt/gm-world/volumes ]; then chown 1000:1000 /mnt/gm-world/volumes || echo "gm: could not give /mnt/gm-world/volumes to uid 1000" >&2; fi');
+    // Never recursive: the files below are the game's, with the owners it gave them.
+    expect(lines.filter((l) => l.includes('chown'))).toHaveLength(2);
+    expect(script).not.toMatch(/chown -R/);
   });
 
   it('comes after the ECS agent settings and the background installs: the last thing before the agent starts', () => {

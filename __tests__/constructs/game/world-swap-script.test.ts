@@ -5,11 +5,11 @@
  * formatter, so the two sides of the parameter are tested together.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { worldSwapScript } from '../../../src/constructs/game/world-swap-script';
-import { keepFolder, swapRequestText } from '../../../src/cli/restore/swap-request';
+import { keepFolder, swapRequestText, uploadFolder } from '../../../src/cli/restore/swap-request';
 
 const PARAMETER = '/gm/mc/world-swap';
 const JOB_CREATED = new Date('2026-11-30T10:20:00Z');
@@ -129,6 +129,8 @@ describe('gm-world-swap', () => {
     expect(h.read('volumes/data/level.dat')).toBe('restored');
     expect(h.read(`${keep}/volumes/data/level.dat`)).toBe('current');
     expect(h.list()).toEqual([keep, 'volumes']);
+    // The folder set aside belongs to the world's owner (uid 1000), so it can be deleted over SFTP (as root only: chown needs it).
+    if (process.getuid?.() === 0) expect(statSync(join(h.world, keep)).uid).toBe(1000);
     expect(h.parameter()).toBeUndefined();
     expect(h.calls()).toEqual([`get ${PARAMETER}`, `delete ${PARAMETER}`]);
     expect(run.stdout.trim().split('\n')).toEqual([`gm-world-swap: the world from ${RESTORED} is in place; the one before it is in ${keep}`]);
@@ -206,6 +208,66 @@ describe('gm-world-swap', () => {
     expect(h.read(`${keep}/volumes/data/level.dat`)).toBe('restored');
     expect(h.read('before-restore-2026-11-01T00-00-00Z/volumes/data/level.dat')).toBe('older');
     expect(h.parameter()).toBeUndefined();
+  });
+
+  it('upload: puts the staged upload-<time>/volumes in place, keeps the current world in before-upload-<time>, removes the emptied staging folder', () => {
+    const h = newHost();
+    h.write('volumes/data/level.dat', 'current');
+    h.write('volumes/data/world/region/r.0.0.mca', 'current region');
+    const when = new Date('2026-11-30T10:45:00Z');
+    const source = uploadFolder(when);
+    const keep = keepFolder('upload', when);
+    expect([source, keep]).toEqual(['upload-2026-11-30T10-45-00Z', 'before-upload-2026-11-30T10-45-00Z']);
+    h.write(`${source}/volumes/data/level.dat`, 'uploaded');
+    h.write(`${source}/volumes/data/server.properties`, 'motd=uploaded');
+    h.setParameter(swapRequestText({ kind: 'upload', keep, source }));
+
+    const run = h.swap();
+
+    expect(run.status).toBe(0);
+    expect(h.list('volumes/data')).toEqual(['level.dat', 'server.properties']);
+    expect(h.read('volumes/data/level.dat')).toBe('uploaded');
+    expect(h.read(`${keep}/volumes/data/level.dat`)).toBe('current');
+    expect(h.read(`${keep}/volumes/data/world/region/r.0.0.mca`)).toBe('current region');
+    expect(h.list()).toEqual([keep, 'volumes']);
+    expect(h.parameter()).toBeUndefined();
+    expect(run.stdout.trim()).toBe(`gm-world-swap: the world from ${source} is in place; the one before it is in ${keep}`);
+  });
+
+  it('upload whose staging folder is gone (removed by hand): world untouched, request deleted, the log names the folder', () => {
+    const h = newHost();
+    h.write('volumes/data/level.dat', 'current');
+    const when = new Date('2026-11-30T10:45:00Z');
+    h.setParameter(swapRequestText({ kind: 'upload', keep: keepFolder('upload', when), source: uploadFolder(when) }));
+    const run = h.swap();
+    expect(run.status).toBe(0);
+    expect(h.list()).toEqual(['volumes']);
+    expect(h.parameter()).toBeUndefined();
+    expect(run.stdout.trim()).toBe("gm-world-swap: nothing to put in place ('upload-2026-11-30T10-45-00Z' has no volumes folder); the world stays as it is");
+  });
+
+  it('undo after an upload goes back to the world the upload set aside when that is the newest kept one', () => {
+    const h = newHost();
+    h.write('volumes/data/level.dat', 'uploaded');
+    h.write('before-restore-2026-11-29T09-00-00Z/volumes/data/level.dat', 'before an older restore');
+    h.write('before-upload-2026-11-30T10-45-00Z/volumes/data/level.dat', 'before the upload');
+    h.write('before-restore-2026-11-28T09-00-00Z/volumes/data/level.dat', 'oldest');
+    const keep = keepFolder('undo', new Date('2026-11-30T11:00:00Z'));
+    h.setParameter(swapRequestText({ kind: 'undo', keep }));
+    expect(h.swap().status).toBe(0);
+    expect(h.read('volumes/data/level.dat')).toBe('before the upload');
+    expect(h.read(`${keep}/volumes/data/level.dat`)).toBe('uploaded');
+    expect(h.read('before-restore-2026-11-29T09-00-00Z/volumes/data/level.dat')).toBe('before an older restore');
+  });
+
+  it('undo still takes a before-restore folder newer than any upload', () => {
+    const h = newHost();
+    h.write('volumes/data/level.dat', 'restored');
+    h.write('before-upload-2026-11-29T09-00-00Z/volumes/data/level.dat', 'before an older upload');
+    h.write('before-restore-2026-11-30T10-35-00Z/volumes/data/level.dat', 'before the restore');
+    h.setParameter(swapRequestText({ kind: 'undo', keep: keepFolder('undo', new Date('2026-11-30T11:00:00Z')) }));
+    expect(h.swap().status).toBe(0);
+    expect(h.read('volumes/data/level.dat')).toBe('before the restore');
   });
 
   it('never swaps on a world that is not mounted: exit 1, everything as it was, the request kept for the next boot', () => {

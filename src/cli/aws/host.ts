@@ -5,6 +5,7 @@
  * stopped (and how to start it), still starting, or on its way down.
  */
 import { describeGroup } from '../../lambdas/shared/auto-scaling';
+import type { GroupSnapshot } from '../../runtime/session';
 import type { GameTarget } from './deployment';
 
 export type GameHost =
@@ -18,8 +19,12 @@ export type GameHost =
   /** No Auto Scaling group of that name in the region. */
   | { readonly state: 'not-deployed' };
 
-export async function findGameHost(target: GameTarget): Promise<GameHost> {
-  const group = await describeGroup(target.names.asg, target.region);
+/**
+ * The host as the group's instances show it: the InService instance is the
+ * host (the one rule for "which instance", shared with `gm status`); else an
+ * instance on its way in, else one on its way out. Undefined group: not deployed.
+ */
+export function hostOfGroup(group: GroupSnapshot | undefined): GameHost {
   if (!group) return { state: 'not-deployed' };
   const inService = group.instances.find((i) => i.lifecycleState === 'InService');
   if (inService) return { state: 'running', instanceId: inService.instanceId };
@@ -30,6 +35,15 @@ export async function findGameHost(target: GameTarget): Promise<GameHost> {
   // Desired 1 with no instance yet: Auto Scaling has not launched it (or is replacing one).
   if (group.desiredCapacity > 0) return { state: 'starting' };
   return { state: 'stopped' };
+}
+
+/** The instance a host state names, if any. */
+export function hostInstance(host: GameHost): string | undefined {
+  return 'instanceId' in host ? host.instanceId : undefined;
+}
+
+export async function findGameHost(target: GameTarget): Promise<GameHost> {
+  return hostOfGroup(await describeGroup(target.names.asg, target.region));
 }
 
 /** The command a user types to start a game, as the messages print it. */

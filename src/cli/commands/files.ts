@@ -4,7 +4,8 @@
  * run (and expiring by itself on the host) lets the user in as ec2-user, who
  * owns the world folders. Either the tunnel stays open for the user's SFTP
  * client (sftp, FileZilla) until Ctrl-C, or gm itself copies the world with
- * --download / --upload.
+ * --download / --upload. An upload is staged beside the world and goes in
+ * place at the game's next start, as a restore does.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,13 +20,15 @@ import { runningGameTasks } from '../files/game-running';
 import { createTemporaryKey, type TemporaryKey } from '../files/key-pair';
 import { connectSsh, isTransferError, messageOf, type SshConnection } from '../files/sftp-session';
 import { freeLocalPort, openTunnel, SSH_PORT } from '../files/tunnel';
-import { uploadWorld } from '../files/upload';
+import { removeStaging, stagingPath, uploadWorld } from '../files/upload';
+import { pendingRefusalLines, pendingSwap, requestUploadSwap, runningRefusalLines, uploadedLines, uploadFailedLine, type UploadSwap } from '../files/upload-swap';
 import { localFolder, worldFolders, type WorldFolder } from '../files/world-folders';
 import type { CliIo } from '../io';
 import { parseOptions } from '../parse-options';
 import { currentMachine, pluginMissingLines, type MachineInfo } from '../session-manager/install-help';
 import { findPlugin } from '../session-manager/plugin';
 import type { PluginSession } from '../session-manager/session';
+import { keepFolder, uploadFolder } from '../restore/swap-request';
 
 /** How long the key lets new connections in; connections made before keep working. */
 export const KEY_MINUTES = 30;
@@ -48,10 +51,14 @@ Manager tunnel to the host's SSH server and a key made for this run.
   --download <dir>  copy the world into <dir> (new or empty; one subfolder per
                     volume when the game has several)
   --upload <dir>    replace the world with the files in <dir> (one subfolder per
-                    volume when the game has several); the old world is kept
-                    beside it on the host as <folder>.before-upload-<time>
-  --force           upload even though the game runs (it keeps playing on the
-                    old world until its next start)
+                    volume when the game has several): copied to
+                    ${WORLD_MOUNT_PATH}/upload-<time> on the host, it goes in place at the
+                    game's next start, and the current world is kept in
+                    ${WORLD_MOUNT_PATH}/before-upload-<time>/volumes
+                    (\`gm restore <game> --undo\` cancels it before that start)
+  --force           upload even though the game runs (what is played until its
+                    next start is set aside with the current world), or replace
+                    a restore or upload still waiting for the next start
 The world is at ${WORLD_MOUNT_PATH}/volumes/<volume> on the host, owned by ec2-user.
 Needs the Session Manager plugin (session-manager-plugin) on PATH.
 ${AWS_OPTIONS_USAGE}`;
@@ -141,11 +148,16 @@ export async function runFiles(args: readonly string[], io: CliIo, deps: FilesDe
   const instanceId = host.instanceId;
 
   let running = 0;
+  let pending: string | undefined;
   if (mode.kind === 'upload') {
     running = await runningGameTasks(target);
     if (running > 0 && !mode.force) {
-      io.err(`gm files: ${id} is running: it would save over the uploaded world, and it keeps playing on the world it loaded until it stops, so nothing was uploaded.`);
-      io.err(`Run again with --force to upload anyway (the game goes on with the old world, kept beside it, until its next start), then stop and start ${id}.`);
+      for (const line of runningRefusalLines(id)) io.err(line);
+      return EXIT_FAILED;
+    }
+    pending = await pendingSwap(target);
+    if (pending !== undefined && !mode.force) {
+      for (const line of pendingRefusalLines(id, pending)) io.err(line);
       return EXIT_FAILED;
     }
   }
@@ -217,27 +229,44 @@ export async function runFiles(args: readonly string[], io: CliIo, deps: FilesDe
         return EXIT_OK;
       }
 
-      const result = await uploadWorld({ connection, folders, root: mode.dir, io, signal, now: deps.now() });
+      const now = deps.now();
+      const swap: UploadSwap = { source: uploadFolder(now), keep: keepFolder('upload', now) };
+      const result = await uploadWorld({ connection, folders, root: mode.dir, io, signal, stagingFolder: swap.source });
+      const staging = stagingPath(swap.source);
+      const leftOnHost = `the partial upload could not be removed: delete ${staging} on the host (\`npm run --silent gm -- shell ${id}\`)`;
       if (result.outcome === 'interrupted') {
-        io.err(`gm files: interrupted before the world was replaced (${result.summary} sent): ${id}'s world on the host is unchanged, and ${result.cleaned
-          ? 'the partial upload was removed'
-          : `the partial upload could not be removed: delete ${folders.map((f) => `${f.hostPath}.upload-*`).join(', ')} on the host (\`npm run --silent gm -- shell ${id}\`)`}`);
+        io.err(`gm files: interrupted before the upload was handed to the host (${result.summary} sent): ${id}'s world is untouched, and ${result.cleaned ? 'the partial upload was removed' : leftOnHost}`);
         return EXIT_FAILED;
       }
-      io.out(`Uploaded ${mode.dir} to ${id}'s world (${result.summary.replace(/^(\d+) of \1 files, (.+) of \2$/, '$1 files, $2')}).`);
-      for (const { folder, keptAt } of result.uploaded) {
-        io.out(`  ${folder.hostPath}: the uploaded world${keptAt ? `; the previous one is kept at ${keptAt}` : ''}`);
+      // The last moment Ctrl-C can still take the upload back: once the request is written, the host acts on it.
+      if (signal.aborted) {
+        const cleaned = await removeStaging(connection, swap.source);
+        io.err(`gm files: interrupted before the upload was handed to the host: ${id}'s world is untouched, and ${cleaned ? 'the upload was removed' : leftOnHost}`);
+        return EXIT_FAILED;
       }
+      let request: Awaited<ReturnType<typeof requestUploadSwap>>;
+      try {
+        request = await requestUploadSwap(target, swap, mode.force);
+      } catch (e) {
+        // Without the request the staged copy is only clutter on the host; the AWS failure itself is main's one line.
+        await removeStaging(connection, swap.source);
+        throw e;
+      }
+      if (!request.written) {
+        const cleaned = await removeStaging(connection, swap.source);
+        for (const line of pendingRefusalLines(id, request.pending)) io.err(line);
+        if (!cleaned) io.err(`gm files: ${leftOnHost}`);
+        return EXIT_FAILED;
+      }
+      io.out(`Uploaded ${mode.dir} to ${staging} on ${id}'s host (${result.summary.replace(/^(\d+) of \1 files, (.+) of \2$/, '$1 files, $2')}).`);
+      for (const line of uploadedLines(id, swap, { running: running > 0, ...(pending !== undefined ? { replaced: pending } : {}) })) io.out(line);
       if (result.skipped.length > 0) io.err(`gm files: not uploaded (neither file nor folder): ${result.skipped.join(', ')}`);
-      if (running > 0) {
-        io.out(`${id} is still running on the previous world: stop it (\`npm run --silent gm -- stop ${id}\`) and start it again (\`${startCommandLine(id)}\`) to play on the uploaded one.`);
-      }
       return EXIT_OK;
     } catch (e) {
       // A failed transfer (a full disk, a permission on the host): one line; the copies have already cleaned up after themselves.
       if (!isTransferError(e)) throw e;
       io.err(mode.kind === 'upload'
-        ? `gm files: the upload failed (${messageOf(e)}): ${id}'s world on the host is unchanged`
+        ? uploadFailedLine(id, messageOf(e))
         : `gm files: the download failed (${messageOf(e)}): ${mode.dir} holds a partial copy`);
       return EXIT_FAILED;
     } finally {

@@ -8,8 +8,9 @@
  *
  * Ctrl-C while AWS Backup works leaves the world as it was: no swap request
  * is written, and `--job <id>` uses the job's copy later if wanted.
- * `--undo` cancels a swap still pending, or asks for the newest
- * before-restore folder back at the next start.
+ * `--undo` cancels a swap still pending (a restore's or a `gm files
+ * --upload`'s), or asks for the world set aside last (the newest
+ * before-restore or before-upload folder) back at the next start.
  */
 import { worldHeld } from '../../runtime/session';
 import { WORLD_MOUNT_PATH } from '../../runtime/world-paths';
@@ -26,9 +27,9 @@ import type { CliIo } from '../io';
 import { parseOptions } from '../parse-options';
 import { waitWithProgress } from '../progress';
 import { localIsoTime } from '../restore/format';
-import { gmCommandLine, interruptedLines, swapLines, undoLine } from '../restore/messages';
+import { gmCommandLine, interruptedLines, onHost, swapLines, undoLine } from '../restore/messages';
 import { describeJobState, describeRestoreJob, FINAL_RESTORE_STATUSES, restoreRoleArn, startRestoreJob, type RestoreJob } from '../restore/restore-job';
-import { keepFolder, swapRequestText } from '../restore/swap-request';
+import { describeSwapRequest, keepFolder, pendingUploadFolder, swapRequestText } from '../restore/swap-request';
 import { stopAndWait } from './stop';
 
 export const RESTORE_POLL_MS = 15_000;
@@ -47,8 +48,9 @@ in ${WORLD_MOUNT_PATH}/before-restore-<time>/volumes on the host.
   --stop   stop the game first if it runs (without asking)
   --job    put the copy of an earlier restore job in place (one that was
            interrupted with Ctrl-C and has finished since)
-  --undo   cancel a restore not yet in place, or put the newest
-           before-restore folder back at the next start
+  --undo   cancel a restore or an upload (\`gm files --upload\`) not yet in
+           place, or put the world set aside last (the newest before-restore
+           or before-upload folder) back at the next start
 Ctrl-C while AWS Backup works leaves the world as it was.
 ${AWS_OPTIONS_USAGE}`;
 
@@ -119,7 +121,7 @@ async function requestSwap(target: GameTarget, io: CliIo, job: RestoreJob, conte
   await writeParameter(target.names.worldSwapParameter, swapRequestText({
     kind: 'restore', keep, jobId: job.id, jobCreatedAt: job.createdAt ?? now, jobCompletedAt: job.completedAt ?? now,
   }), target.region);
-  if (pending !== undefined) io.out('(this replaces a restore that was waiting for the next start)');
+  if (pending !== undefined) io.out(`(this replaces ${describeSwapRequest(pending)}, which was waiting for the next start)`);
   for (const line of swapLines(id, keep, `the restored world (job ${job.id})`)) io.out(line);
   io.out(undoLine(id));
   if (await isRunning(target)) {
@@ -236,15 +238,19 @@ async function undo(target: GameTarget, io: CliIo, options: Options, context: Re
   const parameter = target.names.worldSwapParameter;
   const pending = await readParameter(parameter, target.region);
   if (pending !== undefined) {
-    // Not in place yet: cancelling the request is the whole undo (the restored copy stays in its folder).
+    // Not in place yet: cancelling the request is the whole undo (the restored or uploaded copy stays in its folder).
     await deleteParameter(parameter, target.region);
-    io.out(`cancelled the swap that was waiting for ${id}'s next start; the world stays as it is`);
+    io.out(`cancelled ${describeSwapRequest(pending)}, which was waiting for ${id}'s next start; the world stays as it is`);
+    const upload = pendingUploadFolder(pending);
+    if (upload !== undefined) {
+      io.out(`the uploaded files stay in ${onHost(upload)} on the host: remove them with ${gmCommandLine(`shell ${id}`)} or an SFTP client (${gmCommandLine(`files ${id}`)}) when you no longer want them`);
+    }
     return EXIT_OK;
   }
-  if (!(await agreed(io, options, `put the newest before-restore folder back at ${id}'s next start? the current world is kept aside`, `restore ${id} --undo`))) return EXIT_FAILED;
+  if (!(await agreed(io, options, `put the world set aside last (the newest before-restore or before-upload folder) back at ${id}'s next start? the current world is kept aside`, `restore ${id} --undo`))) return EXIT_FAILED;
   const keep = keepFolder('undo', new Date(context.clock.now()));
   await writeParameter(parameter, swapRequestText({ kind: 'undo', keep }), target.region);
-  for (const line of swapLines(id, keep, 'the newest before-restore-<time> folder')) io.out(line);
+  for (const line of swapLines(id, keep, 'the newest before-restore-<time> or before-upload-<time> folder')) io.out(line);
   io.out(`(if there is none, the host leaves the world as it is)`);
   return EXIT_OK;
 }

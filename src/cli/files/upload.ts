@@ -1,64 +1,43 @@
 /**
- * `gm files --upload`: a local world onto the host without ever leaving a
- * half-uploaded world in the game's folder. Everything goes into a new folder
- * beside each world folder first; only when all of it is there do renames
- * swap the folders (world → world.before-upload-<time>, new → world), which
- * are quick and undone if one fails. Ctrl-C before the swap removes the new
- * folders and leaves the world as it was; the swap itself is not interrupted.
+ * `gm files --upload`: a local world onto the host, staged whole in a new
+ * folder of the world's root laid out as the host lays out the live one
+ * (`upload-<time>/volumes/<volume>`, one per volume of the game). Nothing
+ * of the live world is touched here: the game host's world swap puts the
+ * staged `volumes` in place at the next start, before the game starts, the
+ * same way a restore goes in place (src/constructs/game/world-swap-script.ts).
+ * Ctrl-C or a failed transfer removes the staging folder.
  */
 import { join, posix } from 'node:path';
+import { accessPointRoot, VOLUMES_DIRECTORY, WORLD_MOUNT_PATH } from '../../runtime/world-paths';
 import type { CliIo } from '../io';
 import { CopyProgress } from './copy-progress';
-import { unlessAborted, type RemoteFiles, type SshConnection } from './sftp-session';
-import { folderStamp, localFolder, type WorldFolder } from './world-folders';
+import { unlessAborted, type SshConnection } from './sftp-session';
+import { localFolder, type WorldFolder } from './world-folders';
 import { localTree, removeRemoteTree, type Tree } from './world-tree';
 
-export interface UploadedFolder {
-  readonly folder: WorldFolder;
-  /** Where the world that was there is kept; undefined when there was none. */
-  readonly keptAt?: string;
-}
-
 export type UploadResult =
-  | { readonly outcome: 'done'; readonly summary: string; readonly uploaded: UploadedFolder[]; readonly skipped: string[] }
+  | { readonly outcome: 'staged'; readonly summary: string; readonly skipped: string[] }
   | { readonly outcome: 'interrupted'; readonly summary: string; readonly cleaned: boolean };
 
 interface Plan {
-  readonly folder: WorldFolder;
   readonly local: string;
   readonly tree: Tree;
+  /** Where this volume's files go on the host: <staging>/volumes/<volume>, as accessPointRoot lays out the live world. */
   readonly staging: string;
-  readonly backup: string;
 }
 
-/** Puts the staged folders in place; on a failure puts back what it had moved and rethrows. */
-async function swapIn(files: RemoteFiles, plans: readonly Plan[]): Promise<UploadedFolder[]> {
-  const undo: (() => Promise<void>)[] = [];
-  const uploaded: UploadedFolder[] = [];
-  try {
-    for (const plan of plans) {
-      const { hostPath } = plan.folder;
-      const existed = (await files.kind(hostPath)) !== undefined;
-      if (existed) {
-        await files.rename(hostPath, plan.backup);
-        undo.push(() => files.rename(plan.backup, hostPath));
-      }
-      await files.rename(plan.staging, hostPath);
-      undo.push(() => files.rename(hostPath, plan.staging));
-      uploaded.push({ folder: plan.folder, ...(existed ? { keptAt: plan.backup } : {}) });
-    }
-    return uploaded;
-  } catch (e) {
-    for (const step of undo.reverse()) await step().catch(() => undefined);
-    throw e;
-  }
+/** The staging folder on the host: /mnt/gm-world/upload-<time>. */
+export function stagingPath(stagingFolder: string): string {
+  return `${WORLD_MOUNT_PATH}/${stagingFolder}`;
 }
 
-async function removeStaging(connection: SshConnection, plans: readonly Plan[]): Promise<boolean> {
+/** Removes the staging folder with everything in it; false when it could not (the host gone, the connection dropped). */
+export async function removeStaging(connection: SshConnection, stagingFolder: string): Promise<boolean> {
   try {
     const files = await connection.openFiles();
     try {
-      for (const plan of plans) if ((await files.kind(plan.staging)) !== undefined) await removeRemoteTree(files, plan.staging);
+      const path = stagingPath(stagingFolder);
+      if ((await files.kind(path)) !== undefined) await removeRemoteTree(files, path);
     } finally {
       files.close();
     }
@@ -74,13 +53,14 @@ export async function uploadWorld(options: {
   readonly root: string;
   readonly io: CliIo;
   readonly signal: AbortSignal;
-  readonly now: Date;
+  /** The folder of the world's root to stage into, e.g. upload-2026-11-30T10-45-00Z (see uploadFolder). */
+  readonly stagingFolder: string;
 }): Promise<UploadResult> {
-  const { connection, folders, root, io, signal } = options;
-  const stamp = folderStamp(options.now);
+  const { connection, folders, root, io, signal, stagingFolder } = options;
+  const staging = stagingPath(stagingFolder);
   const plans: Plan[] = folders.map((folder) => {
     const local = localFolder(root, folder, folders);
-    return { folder, local, tree: localTree(local), staging: `${folder.hostPath}.upload-${stamp}`, backup: `${folder.hostPath}.before-upload-${stamp}` };
+    return { local, tree: localTree(local), staging: `${staging}${accessPointRoot(folder.containerPath)}` };
   });
   const all = plans.flatMap((p) => p.tree.files);
   const progress = new CopyProgress(io, 'uploading', all.length, all.reduce((sum, f) => sum + f.size, 0));
@@ -89,7 +69,13 @@ export async function uploadWorld(options: {
   const stopTransfer = () => files.close();
   signal.addEventListener('abort', stopTransfer);
   let staged = false;
+  // Only a folder this run made is removed again.
+  let created = false;
   try {
+    // A new folder: a name already there would mix two uploads, so mkdir fails on it rather than reuse it.
+    await files.mkdir(staging);
+    created = true;
+    await files.mkdir(posix.join(staging, VOLUMES_DIRECTORY));
     for (const plan of plans) {
       if (signal.aborted) break;
       await files.mkdir(plan.staging);
@@ -104,27 +90,15 @@ export async function uploadWorld(options: {
   } catch (e) {
     if (!signal.aborted) {
       progress.end();
-      await removeStaging(connection, plans);
+      files.close();
+      if (created) await removeStaging(connection, stagingFolder);
       throw e;
     }
   } finally {
     signal.removeEventListener('abort', stopTransfer);
   }
   progress.end();
-  if (!staged) {
-    files.close();
-    return { outcome: 'interrupted', summary: progress.summary(), cleaned: await removeStaging(connection, plans) };
-  }
-  try {
-    io.progress('putting the uploaded world in place');
-    const uploaded = await swapIn(files, plans);
-    io.progress(undefined);
-    return { outcome: 'done', summary: progress.summary(), uploaded, skipped: plans.flatMap((p) => p.tree.skipped.map((s) => join(p.local, s))) };
-  } catch (e) {
-    io.progress(undefined);
-    await removeStaging(connection, plans);
-    throw e;
-  } finally {
-    files.close();
-  }
+  files.close();
+  if (!staged) return { outcome: 'interrupted', summary: progress.summary(), cleaned: !created || (await removeStaging(connection, stagingFolder)) };
+  return { outcome: 'staged', summary: progress.summary(), skipped: plans.flatMap((p) => p.tree.skipped.map((s) => join(p.local, s))) };
 }

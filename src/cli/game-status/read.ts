@@ -6,9 +6,10 @@
  */
 import { describeGroup } from '../../lambdas/shared/auto-scaling';
 import { readParameter } from '../../lambdas/shared/parameters';
-import { isServing, SessionSchema, type GroupSnapshot, type Session } from '../../runtime/session';
+import { SessionSchema, type GroupSnapshot, type Session } from '../../runtime/session';
 import { parseStored, parseWatchdogState, type WatchdogState } from '../../runtime/watchdog-state';
 import type { GameTarget } from '../aws/deployment';
+import { hostInstance, hostOfGroup } from '../aws/host';
 import { describeHost, gameTasks, hostRegisteredAt, type HostFacts, type TaskFacts } from './aws';
 
 export interface GameFacts {
@@ -30,11 +31,13 @@ export interface GameFacts {
   readonly task?: TaskFacts;
 }
 
-/** The instance the game runs on, or the one still leaving. */
+/**
+ * The instance the game runs on, or the one on its way in or out: the host as
+ * the shell and files commands find it (hostOfGroup), else whatever instance
+ * the group still lists (in standby, say), so status shows it.
+ */
 export function hostInstanceId(group: GroupSnapshot | undefined): string | undefined {
-  if (!group) return undefined;
-  const serving = group.instances.filter(isServing);
-  return (serving.find((i) => i.lifecycleState === 'InService') ?? serving[0] ?? group.instances[0])?.instanceId;
+  return hostInstance(hostOfGroup(group)) ?? group?.instances[0]?.instanceId;
 }
 
 export async function readGameFacts(target: GameTarget, now: Date): Promise<GameFacts> {

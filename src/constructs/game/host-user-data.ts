@@ -4,7 +4,7 @@
  * is put in place (world-swap-script.ts) before the agent starts the game.
  * Kept apart from the construct so it can be read (and tested) as the script it is.
  */
-import { WORLD_MOUNT_PATH } from '../../runtime/world-paths';
+import { VOLUMES_DIRECTORY, WORLD_MOUNT_PATH } from '../../runtime/world-paths';
 import { SSM_PARAMETER_PROGRAM, WORLD_SWAP_PROGRAM, WORLD_SWAP_TIMEOUT_SECONDS, worldSwapScript } from './world-swap-script';
 import { ssmParameterClientScript } from './world-parameter-client';
 
@@ -17,6 +17,9 @@ export interface HostWorldOptions {
   /** Region of the parameter. */
   readonly region: string;
 }
+
+/** ec2-user on Amazon Linux, and the owner the world's access points give the game's folders. */
+export const HOST_USER_ID = 1000;
 
 /** Attempts at mounting the world, and seconds each may take: a failing mount holds the boot back about 70 s at most. */
 export const WORLD_MOUNT_ATTEMPTS = 3;
@@ -59,8 +62,15 @@ function worldLines(world: HostWorldOptions): string[] {
     `  if [ "$attempt" -lt ${WORLD_MOUNT_ATTEMPTS} ]; then sleep 5; fi`,
     'done',
     'if [ "$world_mounted" = true ]; then',
+    // `gm files --upload` logs in as ec2-user and stages a whole world in a new folder of the
+    // root, which EFS creates owned by root. The host is the game's own machine and the root
+    // holds only this game's world, so its login user may write there.
+    `  chown ${HOST_USER_ID}:${HOST_USER_ID} ${WORLD_MOUNT_PATH} || echo "gm: could not give ${WORLD_MOUNT_PATH} to uid ${HOST_USER_ID}; uploads fail until the next boot" >&2`,
     `  AWS_REGION=${world.region} PATH="/usr/local/sbin:$PATH" timeout ${WORLD_SWAP_TIMEOUT_SECONDS} ${WORLD_SWAP_PROGRAM} ${WORLD_MOUNT_PATH} ${world.swapParameterName} \\`,
     '    || echo "gm: the world swap did not finish; it runs again at the next boot" >&2',
+    // After the swap, whatever folder is now `volumes` (one a restore made, too) stays ec2-user's
+    // for the next upload and for `gm files`; only the folder itself: the files are the game's.
+    `  if [ -d ${WORLD_MOUNT_PATH}/${VOLUMES_DIRECTORY} ]; then chown ${HOST_USER_ID}:${HOST_USER_ID} ${WORLD_MOUNT_PATH}/${VOLUMES_DIRECTORY} || echo "gm: could not give ${WORLD_MOUNT_PATH}/${VOLUMES_DIRECTORY} to uid ${HOST_USER_ID}" >&2; fi`,
     'else',
     `  echo "gm: the world is not mounted at ${WORLD_MOUNT_PATH}; a pending restore waits for the next boot" >&2`,
     'fi',

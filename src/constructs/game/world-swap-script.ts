@@ -1,9 +1,9 @@
 /**
- * The two programs the game host's user data installs to put a restored
- * world in place before the ECS agent starts (so before the game mounts it):
+ * The two programs the game host's user data installs to put a restored (or
+ * uploaded) world in place before the ECS agent starts (so before the game mounts it):
  *
  * - `gm-world-swap <world mount> <parameter>`: reads the swap request that
- *   `gm restore` wrote to the game's world-swap parameter, moves the current
+ *   `gm restore` or `gm files --upload` wrote to the game's world-swap parameter, moves the current
  *   `volumes` aside and the chosen folder's `volumes` in its place, then
  *   deletes the parameter. Every step can run again: a boot interrupted
  *   between the two moves finishes the swap at the next boot.
@@ -24,8 +24,10 @@
  *   keep=<folder>                  where the current `volumes` goes, e.g. before-restore-2026-11-30T10-21-05Z
  *   restored-between=<from> <to>   UTC times (YYYYMMDDHHMMSS) of the restore job: take the newest
  *                                  aws-backup-restore_<time> folder AWS Backup made between them
- *   source=<folder>                or take this folder of the world's root
- *   source=newest-before-restore   or the newest before-restore-* folder that still has volumes (undo)
+ *   source=<folder>                or take this folder of the world's root (`gm files --upload`
+ *                                  stages into upload-<time>)
+ *   source=newest-before-restore   or the newest folder a restore or an upload set the world aside in
+ *                                  (before-restore-* or before-upload-*) that still has volumes (undo)
  *   job=<id>                       the restore job, for the log
  */
 
@@ -38,7 +40,7 @@ export const WORLD_SWAP_TIMEOUT_SECONDS = 120;
 
 export function worldSwapScript(): string {
   return String.raw`#!/bin/bash
-# Puts the world folder a 'gm restore' chose in place, before the game starts.
+# Puts the world folder a 'gm restore' or 'gm files --upload' chose in place, before the game starts.
 # Usage: gm-world-swap <world mount> <swap parameter name>
 set -euo pipefail
 
@@ -70,11 +72,18 @@ restored_folder() {
   printf '%s' "$found"
 }
 
-# The newest before-restore-<time> folder that still holds volumes (what an undo goes back to).
+# The newest folder a restore or an upload set the world aside in that still holds volumes (what an undo
+# goes back to). Both end in the same time format (2026-11-30T10-21-05Z), so the times compare as text.
 newest_before_restore() {
-  local found='' path
-  for path in "$world"/before-restore-*/; do
-    [ -d "$path/volumes" ] && found=$(basename "$path")
+  local found='' newest='' path name stamp
+  for path in "$world"/before-restore-*/ "$world"/before-upload-*/; do
+    [ -d "$path/volumes" ] || continue
+    name=$(basename "$path")
+    stamp=$(printf '%s' "$name" | sed -e 's/^before-restore-//' -e 's/^before-upload-//')
+    if [[ -z $newest || $stamp > $newest ]]; then
+      newest=$stamp
+      found=$name
+    fi
   done
   printf '%s' "$found"
 }
@@ -123,7 +132,9 @@ elif [ "$source" = newest-before-restore ]; then
 fi
 
 if ! valid_folder "$source" || { [ ! -d "$world/$source/volumes" ] && [ ! -d "$world/$keep" ]; }; then
-  log "nothing to put in place for job '$job' ('$source' has no volumes folder); the world stays as it is"
+  why="('$source' has no volumes folder)"
+  [ -n "$job" ] && why="for job '$job' $why"
+  log "nothing to put in place $why; the world stays as it is"
   finish
   exit 0
 fi
@@ -131,6 +142,8 @@ fi
 if [ ! -d "$world/$keep" ]; then
   mkdir -p "$world/$keep.partial"
   printf '%s\n' "$source" > "$world/$keep.partial/.swap-source"
+  # Owned like the world (uid 1000, ec2-user on the host), so the folder set aside can be deleted over SFTP.
+  chown -R 1000:1000 "$world/$keep.partial" || log "could not hand $keep to uid 1000; delete it as root"
   mv -T "$world/$keep.partial" "$world/$keep"
 fi
 
@@ -143,9 +156,9 @@ if [ -d "$world/$source/volumes" ]; then
     mv -T "$world/volumes" "$world/$keep/volumes"
   fi
   mv -T "$world/$source/volumes" "$world/volumes"
-  # An emptied restore folder is only noise next to the world.
+  # An emptied restore or upload folder is only noise next to the world.
   case $source in
-    aws-backup-restore_*) rmdir "$world/$source" 2>/dev/null || true ;;
+    aws-backup-restore_* | upload-*) rmdir "$world/$source" 2>/dev/null || true ;;
   esac
 fi
 
