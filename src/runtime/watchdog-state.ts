@@ -19,7 +19,8 @@ export type WatchdogStopReason = (typeof WATCHDOG_STOP_REASONS)[number];
  * the operator (`gm stop`). Every stop goes through one rule
  * (`src/lambdas/shared/stop.ts`), which records it here.
  */
-export const StopReasonSchema = v.picklist([...WATCHDOG_STOP_REASONS, 'failsafe', 'manual']);
+/** Also: the failsafe's stop, `gm stop`, and a spot interruption nobody was playing through (the instance hook's). */
+export const StopReasonSchema = v.picklist([...WATCHDOG_STOP_REASONS, 'failsafe', 'manual', 'spot-interruption']);
 export type StopReason = v.InferOutput<typeof StopReasonSchema>;
 
 

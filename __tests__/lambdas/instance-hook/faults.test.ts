@@ -215,7 +215,7 @@ describe.each(CASES)('$name', (flow) => {
         } else {
           // Ridden out: a poll read again, or a write whose loss costs nothing was skipped — still visible.
           expect({ where, logged: problems.some((l) => String(l.error ?? '').includes(error.name)) }).toEqual({ where, logged: true });
-          expect({ where, metric: metrics.some((m) => ['TransientError', 'SessionWriteFailed', 'NoticeFailed'].includes(m)) }).toEqual({ where, metric: true });
+          expect({ where, metric: metrics.some((m) => ['TransientError', 'SessionWriteFailed', 'NoticeFailed', 'StopNotRecorded'].includes(m)) }).toEqual({ where, metric: true });
         }
 
         const lost = flow.lostNotice?.(failed!);

@@ -500,6 +500,8 @@ describe('spot interruption warning', () => {
     expect(world.service.desired).toBe(0);
     expect(world.runningTasksOn(OLD)).toHaveLength(0);
     expect(world.published.map((p) => p.message)).toEqual([expect.stringContaining('is saving and stopping (nobody was playing)')]);
+    // Why it stopped, for `gm status` after the session is over.
+    expect(world.param(GAME.stateParameterName)).toMatchObject({ instanceId: OLD, stopReason: 'spot-interruption', stopRequestedAt: expect.any(String) });
   });
 
   it('relaunches when the watchdog has not reported on the instance', async () => {

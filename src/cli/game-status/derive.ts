@@ -135,6 +135,8 @@ export function describeStopReason(reason: StopReason): string {
       return 'failsafe';
     case 'manual':
       return 'manual';
+    case 'spot-interruption':
+      return 'spot interruption';
   }
 }
 

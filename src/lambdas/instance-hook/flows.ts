@@ -9,6 +9,7 @@ import { RECORD_TTL_SECONDS, PLACEHOLDER_IPV4, PLACEHOLDER_IPV6 } from '../../ru
 import { SessionSchema, isServing, worldHeld, type GroupSnapshot, type Session } from '../../runtime/session';
 import { parseStored, parseWatchdogState, type WatchdogState } from '../../runtime/watchdog-state';
 import { describeGroup, setDesiredCapacity } from '../shared/auto-scaling';
+import { requestStop } from '../shared/stop';
 import { publishNotice, type Notice } from '../shared/notices';
 import { deleteParameter, readParameter, writeParameter } from '../shared/parameters';
 import { pollUntil, type Clock } from '../shared/poll';
@@ -106,6 +107,7 @@ export type HookMetric =
   | 'TransientError'
   | 'NoticeFailed'
   | 'SessionWriteFailed'
+  | 'StopNotRecorded'
   | 'HookFailed';
 
 export interface FlowContext {
@@ -515,7 +517,13 @@ async function spot(instanceId: string, ctx: FlowContext): Promise<HookOutcome> 
 
   const plan = spotPlan(await readWatchdogState(ctx), instanceId, ctx.clock.now());
   if (plan.action === 'stop') {
-    await step('set desired capacity', () => setDesiredCapacity(game.asgName, 0));
+    // The shared stop rule: the group to 0, and the reason recorded for `gm status`.
+    const stop = await step('stop the game', () => requestStop(game, 'spot-interruption', new Date(ctx.clock.now()), undefined, { group }));
+    if (stop.result === 'stopping' && !stop.recorded) {
+      // The game stops all the same; only `gm status` will not know why.
+      count(ctx, 'StopNotRecorded');
+      log.warn('the reason of the stop could not be recorded in the watchdog state', { error: stop.problem, instanceId });
+    }
     await stopGameService(ctx);
   }
   // Two minutes until EC2 takes the instance: the game saves now rather than at the terminate hook.
