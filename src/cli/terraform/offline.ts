@@ -17,8 +17,19 @@ export const AWS_PROVIDER_VERSION = '5.100.0';
 export const TERRAFORM_MIN_VERSION = '1.11';
 const PROVIDER_DIR = join('registry.terraform.io', 'hashicorp', 'aws', AWS_PROVIDER_VERSION);
 
+/**
+ * A mirror in either layout Terraform reads: unpacked (`…/aws/5.100.0/<os>_<arch>/`, what a plugin
+ * cache holds) or packed (`…/aws/terraform-provider-aws_5.100.0_<os>_<arch>.zip`, what
+ * `terraform providers mirror` writes).
+ */
 function hasProvider(dir: string): boolean {
-  return existsSync(join(dir, PROVIDER_DIR));
+  if (existsSync(join(dir, PROVIDER_DIR))) return true;
+  const packed = join(dir, 'registry.terraform.io', 'hashicorp', 'aws');
+  try {
+    return readdirSync(packed).some((f) => f.startsWith(`terraform-provider-aws_${AWS_PROVIDER_VERSION}_`) && f.endsWith('.zip'));
+  } catch {
+    return false;
+  }
 }
 
 /** Where the hashicorp/aws provider mirror is: `TF_PLUGIN_MIRROR`, Terraform's implied mirror folders, or a shallow search. */
@@ -26,7 +37,7 @@ export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): string
   const explicit = env.TF_PLUGIN_MIRROR;
   if (explicit) {
     if (hasProvider(explicit)) return explicit;
-    throw new Error(`TF_PLUGIN_MIRROR=${explicit} has no ${PROVIDER_DIR}; run \`terraform providers mirror ${explicit}\` in a synthesized stack on a machine with internet`);
+    throw new Error(`TF_PLUGIN_MIRROR=${explicit} has no hashicorp/aws ${AWS_PROVIDER_VERSION}; run \`terraform providers mirror ${explicit}\` in a synthesized stack on a machine with internet`);
   }
   const implied = [
     env.XDG_DATA_HOME && join(env.XDG_DATA_HOME, 'terraform', 'plugins'),
