@@ -41,7 +41,7 @@ function accessDenied(body: string): { status: number; type: string; text: strin
 }
 
 /** Commands that never call AWS. */
-const LOCAL = new Set(['help', 'policy', 'probe', 'lambda']);
+const LOCAL = new Set(['help', 'policy', 'probe', 'lambda', 'cost', 'audit']);
 
 describe.each([['./help', HELP], ['README.md', README]])('%s', (_name, text) => {
   it('lists every command with an example', () => {

@@ -25,7 +25,7 @@ const COMMAND_LINES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Commands that need no AWS account. */
-const LOCAL_COMMANDS = new Set(['probe', 'lambda', 'policy']);
+const LOCAL_COMMANDS = new Set(['probe', 'lambda', 'policy', 'cost', 'audit']);
 
 const empty = mkdtempSync(join(tmpdir(), 'gm-no-credentials-'));
 const AWS_VARIABLES = Object.keys(process.env).filter((name) => name.startsWith('AWS_'));

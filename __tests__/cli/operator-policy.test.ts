@@ -6,7 +6,7 @@ import { captureIo } from '../support/cli-io';
 import { REPO_ROOT } from './run-cli';
 
 /** Commands that make no AWS call. */
-const LOCAL = new Set(['policy', 'probe', 'lambda']);
+const LOCAL = new Set(['policy', 'probe', 'lambda', 'cost', 'audit']);
 const policy = operatorPolicy('gm', 'eu-west-1');
 const granted = new Set(policy.Statement.flatMap((s) => s.Action));
 

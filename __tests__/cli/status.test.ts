@@ -68,7 +68,12 @@ function runningForAnHour(): void {
       wakeAt: at(-3602),
       lookupAt: at(-3603),
       startSource: 'lookup',
-      taskRunningAt: at(-3540),
+      // The start's times as the functions recorded them (the hook: running; the watchdog: ECS's times).
+      instanceRunningAt: at(-3585),
+      agentRegisteredAt: at(-3580),
+      pullStartedAt: at(-3574),
+      pullStoppedAt: at(-3565),
+      taskRunningAt: at(-3560),
       readyAt: at(-3500),
       players: 2,
       lastRunAt: at(-60),
@@ -118,9 +123,11 @@ describe('gm status, one game', () => {
       '    08:59:57  lookup',
       '    08:59:58  wake               +1 s',
       '    09:00:00  instance launched  +2 s',
-      '    09:00:20  instance running   +20 s',
-      // ECS's own time of the task start is preferred to the watchdog's sighting.
-      '    09:00:40  task running       +20 s',
+      '    09:00:15  instance running   +15 s',
+      '    09:00:20  agent registered   +5 s',
+      '    09:00:26  pulling image      +6 s',
+      '    09:00:35  image pulled       +9 s',
+      '    09:00:40  task running       +5 s',
       '    09:01:40  ready              +60 s',
       `  cost so far: $${perHour.toFixed(2)} (1.0 h × $${perHour.toFixed(4)}/h)`,
     ]);
@@ -206,8 +213,11 @@ describe('gm status, one game', () => {
       { step: 'lookup', at: at(-3603), sincePreviousSeconds: null },
       { step: 'wake', at: at(-3602), sincePreviousSeconds: 1 },
       { step: 'instance launched', at: at(-3600), sincePreviousSeconds: 2 },
-      { step: 'instance running', at: at(-3580), sincePreviousSeconds: 20 },
-      { step: 'task running', at: at(-3560), sincePreviousSeconds: 20 },
+      { step: 'instance running', at: at(-3585), sincePreviousSeconds: 15 },
+      { step: 'agent registered', at: at(-3580), sincePreviousSeconds: 5 },
+      { step: 'pulling image', at: at(-3574), sincePreviousSeconds: 6 },
+      { step: 'image pulled', at: at(-3565), sincePreviousSeconds: 9 },
+      { step: 'task running', at: at(-3560), sincePreviousSeconds: 5 },
       { step: 'ready', at: at(-3500), sincePreviousSeconds: 60 },
     ]);
     expect(game.cost).toEqual({ usd: Math.round(pricePerHour() * 10_000) / 10_000, hours: 1, usdPerHour: pricePerHour(), missing: null });

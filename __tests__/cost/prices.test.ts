@@ -158,6 +158,9 @@ describe('service prices', () => {
       efsStandardUsdPerGbMonth: [0.2, 0.6],
       efsOneZoneUsdPerGbMonth: [0.1, 0.3],
       efsInfrequentAccessUsdPerGbMonth: [0.005, 0.05],
+      efsOneZoneLifecycleUsdPerGbMonth: [0.02, 0.1],
+      efsStandardLifecycleUsdPerGbMonth: [0.04, 0.2],
+      cloudWatchAlarmUsdPerMonth: [0.05, 0.2],
       backupEfsWarmUsdPerGbMonth: [0.03, 0.1],
       logsIngestionUsdPerGb: [0.3, 1.2],
       logsStorageUsdPerGbMonth: [0.02, 0.05],
@@ -178,6 +181,26 @@ describe('service prices', () => {
       if (items.efsInfrequentAccessUsdPerGbMonth) expect({ region, ia: items.efsInfrequentAccessUsdPerGbMonth.usd < standard }).toEqual({ region, ia: true });
       if (items.efsOneZoneUsdPerGbMonth) expect({ region, oneZone: items.efsOneZoneUsdPerGbMonth.usd < standard }).toEqual({ region, oneZone: true });
     }
+  });
+
+  it('prices a One Zone world below a Standard one wherever both are known, lifecycle included', () => {
+    let compared = 0;
+    for (const [region, items] of Object.entries(REGIONAL_PRICES)) {
+      const oneZone = items.efsOneZoneLifecycleUsdPerGbMonth?.usd;
+      const standard = items.efsStandardLifecycleUsdPerGbMonth?.usd;
+      if (oneZone === undefined || standard === undefined) continue;
+      expect({ region, cheaper: oneZone < standard }).toEqual({ region, cheaper: true });
+      compared++;
+    }
+    expect(compared).toBeGreaterThanOrEqual(3);
+  });
+
+  it('prices the world storage of the shipped example\'s region (eu-west-1) and of us-east-1', () => {
+    for (const region of ['eu-west-1', 'us-east-1']) {
+      expect(regionalPrice('efsOneZoneLifecycleUsdPerGbMonth', region).ok).toBe(true);
+    }
+    expect(regionalPrice('efsOneZoneLifecycleUsdPerGbMonth', 'eu-central-1'))
+      .toEqual({ ok: false, missing: 'no price for EFS One Zone storage with lifecycle to Infrequent Access in eu-central-1' });
   });
 
   it('names the item and the region it has no price for', () => {

@@ -150,6 +150,8 @@ describe('an evening of play through the real handlers against a simulated AWS a
       'ecs task1 RUNNING',
       `route53 UPSERT ${FQDN} A ${LOCALHOST}`,
       `asg ${FIRST_INSTANCE} Pending:Wait -> InService`,
+      // When the instance ran, recorded after the action (off the start's path).
+      `ssm put ${STATE}`,
     ]);
     expect(aws.record(FQDN, 'A')).toEqual({ ttl: RECORD_TTL_SECONDS, values: [LOCALHOST] });
     expect(aws.service().taskDefinitionArn).toBe(aws.taskDefinitionArn(3));
@@ -164,14 +166,15 @@ describe('an evening of play through the real handlers against a simulated AWS a
       status: 'probed',
       instanceId: FIRST_INSTANCE,
       probe: { ok: true, players: 0, latencyMs: expect.any(Number) },
-      actions: [{ type: 'notify-ready', seconds: 62 }],
+      // Lookup 17:59:58 → agent registered at the launch (18:00:00); no pull time; container running 18:00:20 → ready 18:01:00.
+      actions: [{ type: 'notify-ready', seconds: 62, from: 'lookup', phases: { instance: 2, image: 0, game: 40 } }],
     });
 
     expect(changesOfThisStep()).toEqual([`ssm put ${STATE}`, `sns ready ${FQDN} in 62 s`]);
     expect(aws.published.at(-1)).toMatchObject({
       subject: `ready ${FQDN} in 62 s`,
       // The SRV record carries the port: players type the name alone.
-      message: `${FQDN} is ready, 62 s after the wake-up. Connect to ${FQDN}.`,
+      message: `${FQDN} is ready 62 s after your lookup (instance 2 s, image 0 s, game 40 s). Connect to ${FQDN}.`,
     });
     expect(storedState()).toMatchObject({ instanceId: FIRST_INSTANCE, readyAt: '2025-06-01T18:01:00.000Z', everJoined: false, players: 0 });
   });
@@ -261,6 +264,8 @@ describe('an evening of play through the real handlers against a simulated AWS a
       `asg ${FIRST_INSTANCE} Terminating:Wait -> Terminated`,
       `ec2 ${FIRST_INSTANCE} terminated`,
       `ecs container instance on ${FIRST_INSTANCE} deregistered`,
+      // The stop's times: drain started, container exited, action completed.
+      `ssm put ${STATE}`,
       `sns ${FQDN} stopped`,
       `ssm put ${SESSION}`,
       `ssm delete ${SESSION}`,
@@ -292,6 +297,7 @@ describe('an evening of play through the real handlers against a simulated AWS a
       'ecs task2 RUNNING',
       `route53 UPSERT ${FQDN} A ${LOCALHOST}`,
       `asg ${SECOND_INSTANCE} Pending:Wait -> InService`,
+      `ssm put ${STATE}`,
     ]);
     // The old instance's stop decision is not carried over to the new one.
     expect(storedState()).toMatchObject({ instanceId: SECOND_INSTANCE, everJoined: false, consecutiveProbeErrors: 0 });

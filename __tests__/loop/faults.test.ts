@@ -7,7 +7,8 @@
  * no lost stop or wake, no double start, one host per world, every stop
  * saved, nobody cut off while playing, nothing left half-done.
  *
- * The sweep fails every 5th call by default; GM_LOOP_SWEEP=full fails every one.
+ * The sweep fails every 7th call by default, each kind of fault starting at another call (so the three
+ * kinds together reach calls 1, 3, 5, 8, 10, 12, …); GM_LOOP_SWEEP=full fails every one.
  */
 import '../support/powertools-env-silent';
 import type { FaultKind } from './fake-aws';
@@ -94,10 +95,9 @@ describe('AWS events delivered at least once, late, or out of order', () => {
 });
 
 describe('a warm pool', () => {
-  // Known issue (see the report): an instance on its way back to the warm pool is listed by DescribeWarmPool, not by
-  // DescribeAutoScalingGroups, so a wake during that stop takes the group for stopped, clears the session as stale and
-  // launches a second, new instance instead of recording the wake (ECS's maximum 100 % still keeps the two games apart).
-  it.failing('a wake while the instance saves on its way back to the warm pool waits for it and reuses it', async () => {
+  // An instance on its way back to the warm pool is listed by DescribeWarmPool, not by DescribeAutoScalingGroups:
+  // the start rule reads the pool too, so the wake waits for the save and the same instance serves again.
+  it('a wake while the instance saves on its way back to the warm pool waits for it and reuses it', async () => {
     const warmComeback = parseTrace(
       {
         name: 'warm-comeback',
@@ -160,17 +160,18 @@ describe('state garbled or lost mid-session', () => {
 });
 
 /** Runs SHORT once per call index, with that call failing; returns the runs that broke an invariant. */
-async function sweep(kind: FaultKind, applied: boolean, known: (fired: string) => boolean): Promise<{ broken: string[]; known: string[]; runs: number }> {
+async function sweep(kind: FaultKind, applied: boolean, known: (fired: string) => boolean, first = 1): Promise<{ broken: string[]; known: string[]; runs: number }> {
   let calls = 0;
   const baseline = await runTrace(SHORT, { inspect: (aws) => (calls = aws.calls.length) });
   // A failed watchdog run (or a probe that could not answer) delays the stop by its minute: by design, unknown is not idle.
   const options: RunOptions = { idleSlackMinutes: 1 };
   clean(baseline);
-  const every = process.env.GM_LOOP_SWEEP === 'full' ? 1 : 5;
+  const full = process.env.GM_LOOP_SWEEP === 'full';
+  const every = full ? 1 : 7;
   const broken: string[] = [];
   const knownBroken: string[] = [];
   let runs = 0;
-  for (let n = 1; n <= calls; n += every) {
+  for (let n = full ? 1 : first; n <= calls; n += every) {
     let fired = '';
     let input = '';
     const result = await runTrace(SHORT, {
@@ -192,18 +193,18 @@ async function sweep(kind: FaultKind, applied: boolean, known: (fired: string) =
 
 describe('each AWS call of a short session failing in turn', () => {
   it('throttled (after the SDK gave up): every invariant holds', async () => {
-    const { broken, runs } = await sweep('throttle', false, () => false);
-    expect(runs).toBeGreaterThan(20);
+    const { broken, runs } = await sweep('throttle', false, () => false, 1);
+    expect(runs).toBeGreaterThan(15);
     expect(broken).toEqual([]);
   });
 
   it('timed out before reaching AWS: every invariant holds', async () => {
-    const { broken } = await sweep('timeout', false, () => false);
+    const { broken } = await sweep('timeout', false, () => false, 3);
     expect(broken).toEqual([]);
   });
 
   it('timed out after AWS applied it: every invariant holds', async () => {
-    const { broken } = await sweep('timeout', true, () => false);
+    const { broken } = await sweep('timeout', true, () => false, 5);
     expect(broken).toEqual([]);
   });
 

@@ -104,7 +104,7 @@ afterEach(() => {
 
 /** The timeline `gm start` printed for the first start, and the times of its steps. */
 let firstStartLines: string[] = [];
-let firstStart: Record<'wake' | 'launched' | 'running' | 'taskRunning' | 'ready', number>;
+let firstStart: Record<'wake' | 'launched' | 'running' | 'registered' | 'placed' | 'taskRunning' | 'ready', number>;
 
 describe('gm start, gm status and gm stop in the simulated world', () => {
   it('gm start: the timeline it prints is the simulated events, at their times, and it exits 0 once the watchdog saw the game answer', async () => {
@@ -115,16 +115,26 @@ describe('gm start, gm status and gm stop in the simulated world', () => {
 
     const wake = happened(new RegExp(`^ssm put ${SESSION}$`), since);
     const launched = happened(/^asg gm-mc launch i-/, since);
-    const running = happened(/^ecs container instance ci\d+ registered on i-/, since);
+    const ec2Running = happened(/^ec2 i-[0-9a-f]+ running$/, since);
+    const registered = happened(/^ecs container instance ci\d+ registered on i-/, since);
+    // The image pull takes no time in this simulation: placed and pulled at once.
+    const placed = happened(/^ecs task\d+ PENDING on i-/, since);
     const taskRunning = happened(/^ecs task\d+ RUNNING$/, since);
     const ready = happened(/^sns ready mc\.example\.com in \d+ s$/, since);
     expect(storedState().readyAt).toBe(new Date(ready).toISOString());
-    firstStart = { wake, launched, running, taskRunning, ready };
+    // The launch hook saw the instance run at its next look for the address (every 3 s).
+    const running = Date.parse(String(storedState().instanceRunningAt));
+    expect(running - ec2Running).toBeGreaterThanOrEqual(0);
+    expect(running - ec2Running).toBeLessThan(3_000);
+    firstStart = { wake, launched, running, registered, placed, taskRunning, ready };
     firstStartLines = [
       `  ${line(wake, 'wake')}`,
       `  ${line(launched, 'instance launched', wake)}`,
       `  ${line(running, 'instance running', launched)}`,
-      `  ${line(taskRunning, 'task running', running)}`,
+      `  ${line(registered, 'agent registered', running)}`,
+      `  ${line(placed, 'pulling image', registered)}`,
+      `  ${line(placed, 'image pulled', placed)}`,
+      `  ${line(taskRunning, 'task running', placed)}`,
       `  ${line(ready, 'ready', taskRunning)}`,
     ];
     expect(captured.out).toEqual([
@@ -133,7 +143,7 @@ describe('gm start, gm status and gm stop in the simulated world', () => {
       expect.stringMatching(/^mc is ready after (\d+ min )?\d+ s: connect to mc\.example\.com \(198\.51\.100\.1\)$/),
     ]);
     // The simulation's own order: boot (30 s), agent (10 s), task start (40 s), then the watchdog's minute.
-    expect([launched - wake, running - launched, taskRunning - running]).toEqual([0, 40_000, 40_000]);
+    expect([launched - wake, ec2Running - launched, registered - ec2Running, taskRunning - registered]).toEqual([0, 30_000, 10_000, 40_000]);
     expect(JSON.parse(aws.parameter(SESSION) ?? '{}')).toMatchObject({ source: 'operator', startedAt: new Date(wake).toISOString() });
     // The launch copied the start into the watchdog state, so the timeline outlives the session.
     expect(storedState()).toMatchObject({ wakeAt: new Date(wake).toISOString(), startSource: 'operator' });
@@ -150,8 +160,8 @@ describe('gm start, gm status and gm stop in the simulated world', () => {
     expect(captured.out[1]).toMatch(/^ {2}players: 2 \(counted \d\d:\d\d:\d\d\)$/);
     expect(captured.out[2]).toBe(`  address: mc.example.com → 198.51.100.1 (${aws.ec2Instances()[0]!.instanceId})`);
     expect(captured.out[3]).toMatch(/^ {2}uptime: \d+ min( \d+ s)?$/);
-    expect(captured.out.slice(4, 10)).toEqual(['  start (asked by gm start), UTC:', ...firstStartLines.map((l) => `  ${l}`)]);
-    expect(captured.out[10]).toMatch(/^ {2}cost so far: \$0\.\d\d \(0\.\d h × \$0\.\d{4}\/h\)$/);
+    expect(captured.out.slice(4, 13)).toEqual(['  start (asked by gm start), UTC:', ...firstStartLines.map((l) => `  ${l}`)]);
+    expect(captured.out[13]).toMatch(/^ {2}cost so far: \$0\.\d\d \(0\.\d h × \$0\.\d{4}\/h\)$/);
   });
 
   it('gm stop: drains through the real instance hook, waits until the host is gone and the session ended; the last stop is "manual"', async () => {
@@ -172,17 +182,9 @@ describe('gm start, gm status and gm stop in the simulated world', () => {
     const after = command('status', ['mc']);
     await expect(after.status).resolves.toBe(0);
     expect(after.captured.out[0]).toBe('mc (mc.example.com): stopped');
-    // Once the host is gone, the start is told from the watchdog state: the host's boot is no longer known,
-    // the task's start is the watchdog's first sighting of it.
-    const { wake, launched, taskRunning, ready } = firstStart;
-    expect(after.captured.out.slice(1, 6)).toEqual([
-      '  last start (asked by gm start), UTC:',
-      `    ${line(wake, 'wake')}`,
-      `    ${line(launched, 'instance launched', wake)}`,
-      `    ${line(taskRunning, 'task running', launched)}`,
-      `    ${line(ready, 'ready', taskRunning)}`,
-    ]);
-    expect(after.captured.out[6]).toBe(`  last stop: ${new Date(since).toISOString().slice(0, 19).replace('T', ' ')} UTC (manual)`);
+    // Once the host and its task are gone, the start is told from the watchdog state, which recorded every step.
+    expect(after.captured.out.slice(1, 10)).toEqual(['  last start (asked by gm start), UTC:', ...firstStartLines.map((l) => `  ${l}`)]);
+    expect(after.captured.out[10]).toBe(`  last stop: ${new Date(since).toISOString().slice(0, 19).replace('T', ' ')} UTC (manual)`);
   });
 
   it('gm start during a stop: says so, waits (one host at a time), and follows the start the end of the stop makes', async () => {

@@ -18,11 +18,13 @@ import { restoreCommand } from './commands/restore';
 import { filesCommand } from './commands/files';
 import { shellCommand } from './commands/shell';
 import { policyCommand } from './commands/policy';
+import { costCommand } from './commands/cost';
+import { auditCommand } from './commands/audit';
 import { probeCommand } from './commands/probe';
 import { processIo, type CliIo } from './io';
 
 export const COMMANDS: readonly Command[] = [
-  statusCommand, startCommand, stopCommand, logsCommand, shellCommand, filesCommand, backupsCommand, restoreCommand, policyCommand, probeCommand, lambdaCommand,
+  statusCommand, startCommand, stopCommand, logsCommand, shellCommand, filesCommand, backupsCommand, restoreCommand, costCommand, auditCommand, policyCommand, probeCommand, lambdaCommand,
 ];
 
 function wantsHelp(args: readonly string[]): boolean {

@@ -37,6 +37,8 @@ export function operatorPolicy(prefix: string, region: string, account = '*', pa
         // These reads take no resource narrower than `*` (or look a resource up by a name only AWS can match).
         Action: [
           'autoscaling:DescribeAutoScalingGroups',
+          // A game with a warm pool: its instances on their way back are listed only there.
+          'autoscaling:DescribeWarmPool',
           'ec2:DescribeInstances',
           'elasticfilesystem:DescribeFileSystems',
           'backup:ListRecoveryPointsByResource',

@@ -9,6 +9,7 @@ import { INSTANCE_TYPES, memoryForGameMiB } from './instance-types';
 import { isMinecraftJava } from './minecraft-java';
 import { OLD_GAME_IDS, QUERY_GAMES, queryProtocolOf } from '../runtime/query-games';
 import { suggest } from './known-keys';
+import { pullThroughProblem } from './image-cache';
 import {
   AWS_REGIONS, bucketNameProblem, dnsNameProblem, generatedNames, imageReferenceProblem, ipv4CidrProblem,
   isKnownFamilyType, isWellFormedInstanceType, mostMemoryForSizeMiB, RESERVED_NAME_PREFIXES, tagKeyProblem, tagValueProblem,
@@ -173,6 +174,18 @@ export const gameSchema = z.strictObject({
   watchdog: watchdogSchema.default({ probe: { type: 'connections' }, idleMinutes: 10, startupMinutes: 15, maxHours: 8, stopAfterMaxHours: false })
     .describe('When the server counts as idle and stops.'),
   spot: z.boolean({ error: 'expected true or false' }).default(false).describe('Run on spot capacity (cheaper, may be interrupted). Default false.'),
+  // --- warm pool and image cache (issue 11) ---
+  warmPool: z.boolean({ error: 'expected true or false' }).default(false)
+    .describe('Keep the host stopped in an Auto Scaling warm pool between sessions, the game\'s image already on its volume: a start skips creating the instance and downloading the image. Costs the stopped root volume all month. Not with spot. Default false.'),
+  imageCache: z.strictObject({
+    credentialArn: z.string({ error: 'expected the ARN of a Secrets Manager secret named ecr-pullthroughcache/…' })
+      .regex(/^arn:aws(-[a-z]+)*:secretsmanager:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:secret:ecr-pullthroughcache\/[A-Za-z0-9\/_+=.@-]+$/, {
+        error: 'expected the ARN of a Secrets Manager secret whose name starts with ecr-pullthroughcache/ (ECR reads only those), such as arn:aws:secretsmanager:eu-west-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf',
+      })
+      .optional().describe('Secrets Manager secret (its name starts with ecr-pullthroughcache/) with {"username", "accessToken"} for the upstream registry: required for Docker Hub and ghcr.io.'),
+  }).optional()
+    .describe('Pull the image through an ECR pull-through cache in the region (Docker Hub, ghcr.io, quay.io, public.ecr.aws, registry.k8s.io): pulls stay in the region and avoid Docker Hub\'s anonymous rate limit. Default: pulled from its registry.'),
+  // --- end warm pool and image cache ---
   backups: z.boolean({ error: 'expected true or false' }).default(true).describe('AWS Backup of the world file system (EFS automatic backups). Default true.'),
   keepOnDestroy: z.boolean({ error: 'expected true or false' }).default(true).describe('Refuse to delete the world file system on destroy. Default true.'),
   oneZone: z.boolean({ error: 'expected true or false' }).default(true).describe('One Zone EFS (about half the price). Default true.'),
@@ -242,6 +255,15 @@ export const gameSchema = z.strictObject({
       seen.set(key, i);
     }
   });
+  // --- warm pool and image cache (issue 11) ---
+  if (game.warmPool === true && game.spot === true) {
+    // PutWarmPool fails on a group with a mixed instances policy, and spot needs one.
+    ctx.addIssue({ code: 'custom', path: ['warmPool'], message: 'AWS refuses a warm pool on a spot group (a group with a mixed instances policy); remove warmPool or spot' });
+  }
+  const cacheProblem = game.imageCache && typeof game.image === 'string' && imageReferenceProblem(game.image) === undefined
+    ? pullThroughProblem(game.image, game.imageCache.credentialArn) : undefined;
+  if (cacheProblem) ctx.addIssue({ code: 'custom', path: ['imageCache'], message: cacheProblem });
+  // --- end warm pool and image cache ---
   // --- secrets (issue 8: constructs engineer) ---
   if (game.secrets && typeof game.secrets === 'object' && game.environment && typeof game.environment === 'object') {
     for (const name of Object.keys(game.secrets)) {
@@ -341,7 +363,14 @@ export const configSchema = z.strictObject({
       .describe('Addresses that get alerts (each confirms the subscription once).'),
     discordWebhookParameter: z.string({ error: 'expected an SSM parameter name starting with /, such as "/gm/discord-webhook"' }).regex(/^\/[A-Za-z0-9_.\/-]+$/, { error: 'expected an SSM parameter name starting with /, such as "/gm/discord-webhook"' })
       .optional().describe('SSM SecureString parameter holding a Discord webhook URL.'),
-  }).default({ emails: [] }).describe('Where notices and alarms go.'),
+    monthlyBudgetUsd: z.number({ error: 'expected a number of US dollars, such as 5' }).positive({ error: 'expected a positive number of US dollars, such as 5' })
+      .optional().describe('AWS Budgets cost budget for the account, USD a month: e-mails at 80 % actual and 100 % forecast spend (needs emails; the first two budgets of an account are free). Default off.'),
+  }).default({ emails: [] }).superRefine((alerts, ctx) => {
+    // A budget without subscribers would alert nobody, and AWS refuses a notification without one.
+    if (alerts.monthlyBudgetUsd !== undefined && alerts.emails.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['monthlyBudgetUsd'], message: 'a budget alerts by e-mail; add at least one address to alerts.emails, or remove monthlyBudgetUsd' });
+    }
+  }).describe('Where notices and alarms go.'),
   network: z.strictObject({
     ipv6: z.boolean({ error: 'expected true or false' }).default(false).describe('Dual stack: AAAA records and IPv6 ingress. Default false.'),
     availabilityZone: z.string({ error: 'expected an availability zone such as "eu-west-1a"' }).regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: 'expected an availability zone such as "eu-west-1a"' })

@@ -60,6 +60,38 @@ export const PRICE_SOURCES = {
     url: 'https://blog.gslin.org/archives/tag/tiering/',
     asOf: '2023-11-27',
   },
+  /**
+   * The EFS pricing page's own table of effective prices for file systems with
+   * lifecycle management, which assumes 80 % of the data in the Infrequent
+   * Access class (One Zone-IA for One Zone). Worlds move there after 30 days
+   * unplayed, so this is the price of a world at rest; the page lists only a
+   * few regions (us-east-1, us-west-2, ca-central-1, eu-west-1 of ours).
+   */
+  efsEffectivePrices: {
+    title: 'Amazon EFS pricing page: effective storage prices for file systems using lifecycle management (80 % in Infrequent Access), One Zone and Standard, select regions',
+    url: 'https://aws.amazon.com/efs/pricing/',
+    asOf: '2026',
+  },
+  cloudWatchAlarmsUsEast: {
+    title: 'CloudWatch alarm pricing, $0.10 per standard-resolution alarm-month (c3x.dev summary of the CloudWatch pricing page, us-east-1)',
+    url: 'https://c3x.dev/resources/aws/aws_cloudwatch_metric_alarm',
+    asOf: '2026',
+  },
+  cloudWatchFreeTier: {
+    title: 'CloudWatch always-free tier: 10 standard-resolution alarm metrics, 5 GB of logs (ingestion, archive storage and Logs Insights scans) a month',
+    url: 'https://aws.amazon.com/cloudwatch/pricing/',
+    asOf: '2026',
+  },
+  dataTransferFreeTier: {
+    title: 'AWS always-free data transfer out to the internet, 100 GB a month summed over services and regions (schoolofweb.pages.dev free-tier table)',
+    url: 'https://schoolofweb.pages.dev/en/books/aws/cost-management/',
+    asOf: '2026',
+  },
+  budgets: {
+    title: 'AWS Billing and Cost Management user guide: the first two active budgets are free, each further budget $0.02 a day',
+    url: 'https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/budgets-managing-costs.html',
+    asOf: '2026',
+  },
   backupPricing: {
     title: 'AWS Backup pricing, EFS warm storage in US East (N. Virginia), as summarised by cloudburn.io',
     url: 'https://cloudburn.io/blog/aws-backup-pricing',

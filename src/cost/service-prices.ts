@@ -21,6 +21,9 @@ export const REGIONAL_ITEMS = {
   efsStandardUsdPerGbMonth: 'EFS Standard storage',
   efsOneZoneUsdPerGbMonth: 'EFS One Zone storage',
   efsInfrequentAccessUsdPerGbMonth: 'EFS Infrequent Access storage',
+  efsOneZoneLifecycleUsdPerGbMonth: 'EFS One Zone storage with lifecycle to Infrequent Access',
+  efsStandardLifecycleUsdPerGbMonth: 'EFS Standard storage with lifecycle to Infrequent Access',
+  cloudWatchAlarmUsdPerMonth: 'CloudWatch standard-resolution alarms',
   backupEfsWarmUsdPerGbMonth: 'AWS Backup EFS warm storage',
   logsIngestionUsdPerGb: 'CloudWatch Logs ingestion',
   logsStorageUsdPerGbMonth: 'CloudWatch Logs storage',
@@ -33,6 +36,9 @@ export type RegionalItem = keyof typeof REGIONAL_ITEMS;
 export const REGIONAL_PRICES: Readonly<Record<string, Readonly<Partial<Record<RegionalItem, Figure>>>>> = {
   'us-east-1': {
     ebsGp3UsdPerGbMonth: { usd: 0.08, source: 'ebsPricingPage' },
+    efsOneZoneLifecycleUsdPerGbMonth: { usd: 0.043, source: 'efsEffectivePrices' },
+    efsStandardLifecycleUsdPerGbMonth: { usd: 0.08, source: 'efsEffectivePrices' },
+    cloudWatchAlarmUsdPerMonth: { usd: 0.10, source: 'cloudWatchAlarmsUsEast' },
     efsStandardUsdPerGbMonth: { usd: 0.30, source: 'efsPricingPage' },
     efsInfrequentAccessUsdPerGbMonth: { usd: 0.016, source: 'efsPricingPage' },
     backupEfsWarmUsdPerGbMonth: { usd: 0.05, source: 'backupPricing' },
@@ -45,10 +51,17 @@ export const REGIONAL_PRICES: Readonly<Record<string, Readonly<Partial<Record<Re
   },
   'us-west-2': {
     ebsGp3UsdPerGbMonth: { usd: 0.08, source: 'gp3CodeTables' },
+    efsOneZoneLifecycleUsdPerGbMonth: { usd: 0.043, source: 'efsEffectivePrices' },
+    efsStandardLifecycleUsdPerGbMonth: { usd: 0.08, source: 'efsEffectivePrices' },
   },
-  'ca-central-1': {},
+  'ca-central-1': {
+    efsOneZoneLifecycleUsdPerGbMonth: { usd: 0.047, source: 'efsEffectivePrices' },
+    efsStandardLifecycleUsdPerGbMonth: { usd: 0.09, source: 'efsEffectivePrices' },
+  },
   'eu-west-1': {
     ebsGp3UsdPerGbMonth: { usd: 0.088, source: 'gp3CodeTables' },
+    efsOneZoneLifecycleUsdPerGbMonth: { usd: 0.046, source: 'efsEffectivePrices' },
+    efsStandardLifecycleUsdPerGbMonth: { usd: 0.09, source: 'efsEffectivePrices' },
   },
   'eu-west-2': {},
   'eu-central-1': {
@@ -77,4 +90,6 @@ export const GLOBAL_PRICES = {
   route53HostedZoneUsdPerMonth: { usd: 0.50, source: 'route53' },
   /** Standard queries, first billion a month; queries to alias records of AWS resources are free. */
   route53UsdPerMillionQueries: { usd: 0.40, source: 'route53' },
+  /** Each active budget past the account's first two (see FREE_TIER), per day. */
+  budgetUsdPerDay: { usd: 0.02, source: 'budgets' },
 } as const satisfies Record<string, Figure>;

@@ -54,6 +54,12 @@ export const RuntimeGameSchema = v.object({
   stopTimeoutSeconds: v.pipe(v.number(), v.minValue(0)),
   /** Spot capacity: a failed launch may fall back to on-demand for one start. */
   spot: v.boolean(),
+  /**
+   * List price of one running hour (instance at on-demand, root volume, public
+   * IPv4), from the price table at synth; absent when the table has no price
+   * for the instance type in the region. The stopped notice quotes it.
+   */
+  usdPerHour: v.optional(v.pipe(v.number(), v.minValue(0))),
 });
 export type RuntimeGame = v.InferOutput<typeof RuntimeGameSchema>;
 export type RuntimeGameKey = keyof RuntimeGame;
@@ -63,7 +69,7 @@ export const GAME_FIELDS = {
   'instance-hook': [
     'id', 'fqdn', 'hostedZoneId', 'ipv6', 'asgName', 'clusterName', 'serviceName', 'taskFamily',
     'watchdogRuleName', 'stateParameterName', 'sessionParameterName', 'pendingWakeParameterName',
-    'stopTimeoutSeconds', 'spot',
+    'stopTimeoutSeconds', 'spot', 'usdPerHour',
   ],
   watchdog: [
     'id', 'fqdn', 'hostedZoneId', 'srvName', 'asgName', 'clusterName', 'serviceName', 'watchdogRuleName', 'stateParameterName',

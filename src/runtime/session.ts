@@ -60,6 +60,8 @@ export interface GroupSnapshot {
   readonly desiredCapacity: number;
   /** Instances of the group itself (warm-pool instances are not listed here). */
   readonly instances: readonly GroupInstance[];
+  /** Instances of the group's warm pool (DescribeWarmPool), when it has one. */
+  readonly warmPool?: readonly GroupInstance[];
 }
 
 /** States in which an instance is, or is about to be, the game's host (`Pending:Proceed` follows a completed launch action). */
@@ -99,9 +101,13 @@ const HOLDING_STATES: ReadonlySet<string> = new Set([
   'Warmed:Pending:Wait',
 ]);
 
-/** True when some instance of the group may still have the world mounted. */
+/**
+ * True when some instance of the group may still have the world mounted. An
+ * instance on its way back to the warm pool (`Warmed:Pending*`) is listed by
+ * the warm pool only, and saves the world until its lifecycle action completes.
+ */
 export function worldHeld(group: GroupSnapshot): boolean {
-  return group.instances.some((i) => HOLDING_STATES.has(i.lifecycleState));
+  return [...group.instances, ...(group.warmPool ?? [])].some((i) => HOLDING_STATES.has(i.lifecycleState));
 }
 
 /**

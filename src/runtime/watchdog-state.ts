@@ -68,8 +68,28 @@ export const WatchdogStateSchema = v.object({
   wakeAt: v.optional(isoTime),
   lookupAt: v.optional(isoTime),
   startSource: v.optional(StartSourceSchema),
-  /** ISO time the watchdog first saw the game's container running on this instance. */
+  /**
+   * The rest of the start's timeline, each written once by whoever learns it
+   * first (the README's "Where a start's time goes" explains the phases):
+   * the instance hook saw the instance's public address (EC2 gives it when the
+   * instance runs); the watchdog read, when it first saw the game's container
+   * running, ECS's registration of the host's agent and the task's image pull.
+   */
+  instanceRunningAt: v.optional(isoTime),
+  agentRegisteredAt: v.optional(isoTime),
+  pullStartedAt: v.optional(isoTime),
+  pullStoppedAt: v.optional(isoTime),
+  /** ISO time the game's container started running on this instance (ECS's startedAt, else when the watchdog first saw it running). */
   taskRunningAt: v.optional(isoTime),
+  /**
+   * The stop's timeline after the decision (`stopRequestedAt`), written once
+   * by the terminate hook: it drained the instance, saw the game's container
+   * exit (the world saved), and completed the lifecycle action (EC2 then
+   * terminates the instance, or returns it to the warm pool).
+   */
+  drainStartedAt: v.optional(isoTime),
+  containerExitedAt: v.optional(isoTime),
+  terminatedAt: v.optional(isoTime),
 });
 export type WatchdogState = v.InferOutput<typeof WatchdogStateSchema>;
 

@@ -4,6 +4,7 @@ import { ConfigError } from '../config/config-error';
 import type { Config } from '../config/resolve';
 import { Alerts } from '../constructs/shared/alerts';
 import { AwsProviders } from '../constructs/shared/aws-providers';
+import { Budget } from '../constructs/shared/budget';
 import { DiscordNotifier } from '../constructs/shared/discord-notifier';
 import { DnsWake } from '../constructs/wake/dns-wake';
 import { functionEnvironmentProblems } from '../constructs/game/function-environments';
@@ -33,6 +34,8 @@ export class GameManagementStack extends TerraformStack {
   readonly games: ReadonlyMap<string, Game>;
   readonly wake: DnsWake;
   readonly discord?: DiscordNotifier;
+  /** The account's monthly cost budget, when `alerts.monthlyBudgetUsd` is set. */
+  readonly budget?: Budget;
 
   constructor(scope: Construct, config: Config, worlds: ReadonlyMap<string, GameStorage>, configFile = 'the configuration') {
     const problems = functionEnvironmentProblems(config);
@@ -53,6 +56,9 @@ export class GameManagementStack extends TerraformStack {
       usEast1: this.providers.usEast1,
     });
     this.alerts = new Alerts(this, 'alerts', { prefix: config.name, emails: config.alerts.emails });
+    if (config.alerts.monthlyBudgetUsd !== undefined) {
+      this.budget = new Budget(this, 'budget', { prefix: config.name, monthlyUsd: config.alerts.monthlyBudgetUsd, emails: config.alerts.emails });
+    }
     const games = new Map<string, Game>();
     for (const game of config.games) {
       const storage = worlds.get(game.id);

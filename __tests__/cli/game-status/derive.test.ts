@@ -48,7 +48,32 @@ describe('timelineOf', () => {
       hostRegisteredAt: at(-270),
     });
 
-    expect(timelineOf(f).map((s) => s.step)).toEqual(['wake', 'instance launched', 'instance running', 'task running']);
+    expect(timelineOf(f).map((s) => s.step)).toEqual(['wake', 'instance launched', 'agent registered', 'task running']);
+  });
+
+  it('prefers the times the functions recorded in the state to the live reads of the host and the task', () => {
+    const f = facts({
+      group: { desiredCapacity: 1, instances: [{ instanceId: I1, lifecycleState: 'InService' }] },
+      session: { startedAt: at(-601), source: 'lookup', lookupAt: at(-603) },
+      sessionExists: true,
+      state: state({ instanceRunningAt: at(-590), agentRegisteredAt: at(-585), pullStartedAt: at(-584), pullStoppedAt: at(-560), taskRunningAt: at(-559), readyAt: at(-530) }),
+      host: { instanceId: I1, state: 'running', launchTime: at(-600) },
+      // Read later, after a restart of the agent and of the container: not this start's times.
+      hostRegisteredAt: at(-100),
+      task: { taskArn: 'arn:aws:ecs:eu-west-1:123456789012:task/gm-mc/t2', lastStatus: 'RUNNING', createdAt: at(-120), pullStartedAt: at(-119), pullStoppedAt: at(-110), startedAt: at(-100) },
+    });
+
+    expect(timelineOf(f)).toEqual([
+      { step: 'lookup', at: at(-603) },
+      { step: 'wake', at: at(-601) },
+      { step: 'instance launched', at: at(-600) },
+      { step: 'instance running', at: at(-590) },
+      { step: 'agent registered', at: at(-585) },
+      { step: 'pulling image', at: at(-584) },
+      { step: 'image pulled', at: at(-560) },
+      { step: 'task running', at: at(-559) },
+      { step: 'ready', at: at(-530) },
+    ]);
   });
 
   it("a task older than this launch is the previous host's and is not this start's", () => {

@@ -6,7 +6,7 @@
  * resources; the waker, which serves every game, names them by pattern.
  */
 import {
-  ENTRIES, EXPECTED_CALLS, EXTRA_GRANTS, LOG_ACTIONS, RESOURCE_STAR_ALLOWED, RESOURCE_STAR_WITH_CONDITION, SPOT_ONLY_ACTIONS, allFunctions, functionName,
+  ENTRIES, EXPECTED_CALLS, EXTRA_GRANTS, LOG_ACTIONS, RESOURCE_STAR_ALLOWED, PROBE_ONLY_ACTIONS, RESOURCE_STAR_WITH_CONDITION, SPOT_ONLY_ACTIONS, allFunctions, functionName,
 } from './support/expected-calls';
 import { allowedActions, functionStatements, resourcesFor, roleOf, statementsFor, type PolicyStatement } from './support/iam';
 import { sdkCalls } from './support/lambda-sources';
@@ -30,11 +30,21 @@ function gameOf(name: string): string | undefined {
   return GAMES.find((g) => name.startsWith(`gm-${g}-`));
 }
 
-/** What the function's role must allow for its calls: all of them, but spot-only actions only on spot games. */
+/** In THREE_GAMES, how each game counts its players. */
+const PROBES: Readonly<Record<string, string>> = { mc: 'query', valheim: 'connections', terraria: 'traffic' };
+
+/** Actions of other probes than the game's own: its role must not have them. */
+function otherProbesActions(entry: string, game: string | undefined): string[] {
+  const byProbe = PROBE_ONLY_ACTIONS[entry] ?? {};
+  return Object.entries(byProbe).filter(([probe]) => game === undefined || probe !== PROBES[game]).flatMap(([, actions]) => actions);
+}
+
+/** What the function's role must allow for its calls: all of them, but spot-only actions only on spot games, probe-only ones only for that probe. */
 function actionsFor(entry: string, name: string): string[] {
   const game = gameOf(name);
   const spotOnly = new Set(game && !SPOT_GAMES.has(game) ? SPOT_ONLY_ACTIONS[entry] ?? [] : []);
-  return Object.values(EXPECTED_CALLS[entry]!).filter((a) => !spotOnly.has(a));
+  const otherProbes = new Set(otherProbesActions(entry, game));
+  return Object.values(EXPECTED_CALLS[entry]!).filter((a) => !spotOnly.has(a) && !otherProbes.has(a));
 }
 
 describe('the code calls exactly the commands listed for it', () => {
@@ -137,7 +147,13 @@ describe('write actions name the exact resources of their game', () => {
     expect(resourcesFor(failsafe, 'events:DescribeRule')).toEqual([ruleArn(`gm-${game}-watchdog-schedule`)]);
   });
 
-  it.each(GAMES)('%s: the watchdog sends its own document, and only to instances tagged with its game', (game) => {
+  it.each(GAMES.filter((g) => PROBES[g] !== 'connections'))('%s: a game not counted by connections gets no Run Command', (game) => {
+    const statements = statementsOfFunction(functionName('gm', 'watchdog', game));
+    expect(statementsFor(statements, 'ssm:SendCommand')).toEqual([]);
+    expect(statementsFor(statements, 'ssm:GetCommandInvocation')).toEqual([]);
+  });
+
+  it.each(GAMES.filter((g) => PROBES[g] === 'connections'))('%s: the watchdog sends its own document, and only to instances tagged with its game', (game) => {
     const statements = statementsOfFunction(functionName('gm', 'watchdog', game));
     const document = byName(synth.json, 'aws_ssm_document', `gm-${game}-count-connections`);
     const send = statementsFor(statements, 'ssm:SendCommand');

@@ -15,7 +15,10 @@ import {
   sessionEndsHere,
   sessionWithFailure,
   spotPlan,
+  stopPhaseSeconds,
   stoppedNoticeDue,
+  withInstanceRunning,
+  withStopTimes,
   type StoredSession,
 } from '../../../src/lambdas/instance-hook/decide';
 import { gaveUpNotice, launchFailedNotice, restartNotice, spotNotice, stoppedNotice } from '../../../src/lambdas/instance-hook/messages';
@@ -150,6 +153,32 @@ describe('watchdog state at launch', () => {
     expect(servingSince('i-1', state(), new Date(0))).toBe(Date.parse('2025-06-01T15:50:00Z'));
     expect(servingSince('i-2', state(), new Date(5))).toBe(5);
     expect(servingSince('i-2', state(), undefined)).toBeUndefined();
+  });
+});
+
+describe('the timeline the hook records', () => {
+  const LAUNCH = '2025-06-01T18:00:00.000Z';
+  const fresh = freshWatchdogState('i-1', LAUNCH, new Date(LAUNCH));
+
+  it("records when this launch's instance ran, once; not in a newer launch's state or another instance's", () => {
+    expect(withInstanceRunning(fresh, 'i-1', '2025-06-01T18:00:00Z', '2025-06-01T18:00:25.000Z')).toEqual({ ...fresh, instanceRunningAt: '2025-06-01T18:00:25.000Z' });
+    expect(withInstanceRunning({ ...fresh, instanceRunningAt: '2025-06-01T18:00:22.000Z' }, 'i-1', LAUNCH, '2025-06-01T18:00:25.000Z')).toBeUndefined();
+    expect(withInstanceRunning({ ...fresh, launchedAt: '2025-06-01T19:00:00.000Z' }, 'i-1', LAUNCH, '2025-06-01T18:00:25.000Z')).toBeUndefined();
+    expect(withInstanceRunning(fresh, 'i-2', LAUNCH, '2025-06-01T18:00:25.000Z')).toBeUndefined();
+    expect(withInstanceRunning(undefined, 'i-1', LAUNCH, '2025-06-01T18:00:25.000Z')).toBeUndefined();
+  });
+
+  it("records the stop's times once, in the leaving instance's state only", () => {
+    const times = { drainStartedAt: '2025-06-01T20:00:05.000Z', containerExitedAt: '2025-06-01T20:00:20.000Z', terminatedAt: '2025-06-01T20:00:21.000Z' };
+    const stopped = withStopTimes({ ...fresh, stopRequestedAt: '2025-06-01T20:00:00.000Z' }, 'i-1', times);
+
+    expect(stopped).toMatchObject(times);
+    expect(withStopTimes(stopped, 'i-1', { drainStartedAt: '2025-06-01T20:05:00.000Z' })).toBeUndefined();
+    expect(withStopTimes(fresh, 'i-2', times)).toBeUndefined();
+    // A drain that timed out has no exit time, and no phase that needs it.
+    expect(withStopTimes(fresh, 'i-1', { drainStartedAt: times.drainStartedAt, terminatedAt: times.terminatedAt })).not.toHaveProperty('containerExitedAt');
+    expect(stopPhaseSeconds(stopped!)).toEqual({ StopDrainSeconds: 5, StopSaveSeconds: 15, StopTerminateSeconds: 1, StopSeconds: 21 });
+    expect(stopPhaseSeconds({ ...stopped!, containerExitedAt: undefined })).toEqual({ StopDrainSeconds: 5, StopSeconds: 21 });
   });
 });
 

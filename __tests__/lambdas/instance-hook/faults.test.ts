@@ -350,7 +350,7 @@ describe('missing or corrupt state', () => {
     world.setParam(GAME.stateParameterName, '{"instanceId": 42');
     await expect(hookFor(world)(event)).resolves.toMatchObject({ started: true, lifecycle: 'completed' });
     expect(world.param(GAME.stateParameterName)).toMatchObject({ instanceId: NEW });
-    expect(out.metricNames()).toEqual(['StateUnreadable', 'InstanceLaunched']);
+    expect(out.metricNames()).toEqual(['StateUnreadable', 'InstanceLaunched', 'InstanceBootSeconds']);
     expect(out.problems().map((l) => l.message)).toEqual(['watchdog state unreadable; treated as none']);
   });
 
@@ -358,7 +358,7 @@ describe('missing or corrupt state', () => {
     const { world, event } = stoppingWorld({ session: { startedAt: 'yesterday', source: 'magic' } });
     await expect(hookFor(world)(event)).resolves.toMatchObject({ notified: true });
     expect(world.params.has(GAME.sessionParameterName)).toBe(false);
-    expect(out.metricNames()).toEqual(['StateUnreadable', 'InstanceStopped']);
+    expect(out.metricNames()).toEqual(['StopSaveSeconds', 'StopTerminateSeconds', 'StateUnreadable', 'InstanceStopped']);
   });
 
   it('a corrupt pending wake still starts the game again at the end of the stop', async () => {

@@ -8,6 +8,7 @@ import { requestStart } from '../../../src/lambdas/shared/session';
 import { createHandler } from '../../../src/lambdas/instance-hook/handler';
 import { launchFailedEvent, lifecycleEvent, spotEvent } from '../../support/events';
 import { GAME, TOPIC_ARN, viewOf } from '../../support/game';
+import { awsError } from '../../support/aws-errors';
 import { capturePowertools } from '../../support/powertools-output';
 import { NEW, OLD, SESSION_STARTED_AT, SPOT_GAME, launchingWorld, runningWorld, sessionOf, stoppingWorld, watchdogStateOf } from './scenarios';
 import { World, hookFor, type Call } from './world';
@@ -36,6 +37,8 @@ describe('launch', () => {
       wakeAt: session.startedAt,
       lookupAt: session.lookupAt,
       startSource: session.source,
+      // The instance had its public address at the first look: it runs.
+      instanceRunningAt: '2025-06-01T18:00:00.000Z',
     });
     expect(world.callsOf('UpdateService').map((c) => c.input)).toEqual([
       { cluster: GAME.clusterName, service: GAME.serviceName, taskDefinition: GAME.taskFamily, desiredCount: 1 },
@@ -46,7 +49,35 @@ describe('launch', () => {
     const order = names(world.calls);
     expect(order.indexOf('ChangeResourceRecordSets')).toBeLessThan(order.indexOf('CompleteLifecycleAction'));
     expect(world.published).toEqual([]);
-    expect(out.metrics()).toEqual([{ name: 'InstanceLaunched', value: 1, game: 'mc' }]);
+    expect(out.metrics()).toEqual([{ name: 'InstanceLaunched', value: 1, game: 'mc' }, { name: 'InstanceBootSeconds', value: 0, game: 'mc' }]);
+  });
+
+  it('records when the instance ran (the first look that finds its public address) once, after the lifecycle action, and measures the boot', async () => {
+    const { world, event } = launchingWorld();
+    world.ec2.delete(NEW);
+    let reads = 0;
+    world.before = (call) => {
+      // EC2 gives the address on the third look (two polls later).
+      if (call.name === 'DescribeInstances' && ++reads === 3) world.ec2.set(NEW, { ip: '198.51.100.20' });
+    };
+    await hookFor(world)(event);
+
+    const polled = world.clock.sleeps.reduce((a, b) => a + b, 0);
+    expect(world.param(GAME.stateParameterName)).toMatchObject({ instanceRunningAt: new Date(Date.parse('2025-06-01T18:00:00.000Z') + polled).toISOString() });
+    const order = names(world.calls);
+    expect(order.lastIndexOf('PutParameter')).toBeGreaterThan(order.indexOf('CompleteLifecycleAction'));
+    expect(out.metrics()).toContainEqual({ name: 'InstanceBootSeconds', value: Math.round(polled / 1000), game: 'mc' });
+  });
+
+  it('a failed write of the running time costs only the timeline: the launch completes, the failure is logged and counted', async () => {
+    const { world, event } = launchingWorld();
+    let writes = 0;
+    world.fault = (call) => (call.name === 'PutParameter' && call.input.Name === GAME.stateParameterName && ++writes === 2 ? awsError('AccessDeniedException', 'User: arn:aws:sts::123456789012:assumed-role/gm-mc-instance-hook/x is not authorized to perform: ssm:PutParameter on resource: arn:aws:ssm:eu-west-1:123456789012:parameter/gm/mc/watchdog-state') : undefined);
+    await expect(hookFor(world)(event)).resolves.toMatchObject({ started: true, lifecycle: 'completed' });
+
+    expect(world.param(GAME.stateParameterName)).not.toHaveProperty('instanceRunningAt');
+    expect(out.metricNames()).toEqual(['InstanceLaunched', 'TimelineNotRecorded']);
+    expect(out.problems().map((l) => l.message)).toContainEqual(expect.stringContaining('could not record when the instance ran'));
   });
 
   it('writes A and AAAA in one batch when the game has IPv6, waiting for the IPv6 address too', async () => {
@@ -99,6 +130,7 @@ describe('launch', () => {
       wakeAt: session.startedAt,
       lookupAt: session.lookupAt,
       startSource: session.source,
+      instanceRunningAt: '2025-06-02T09:00:00.000Z',
     });
     expect(world.containerInstances[0]!.status).toBe('ACTIVE');
     expect(world.runningTasksOn(NEW)).toHaveLength(1);
@@ -212,7 +244,32 @@ describe('terminate: the game stops', () => {
     const order = names(world.calls).filter((n) => ['UpdateService', 'UpdateContainerInstancesState', 'ChangeResourceRecordSets', 'DisableRule', 'CompleteLifecycleAction', 'Publish', 'DeleteParameter'].includes(n));
     expect(order).toEqual(['UpdateService', 'UpdateContainerInstancesState', 'ChangeResourceRecordSets', 'DisableRule', 'CompleteLifecycleAction', 'Publish', 'DeleteParameter']);
     expect(world.clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(20_000);
-    expect(out.metricNames()).toEqual(['InstanceStopped']);
+    expect(out.metricNames()).toEqual(['StopSaveSeconds', 'StopTerminateSeconds', 'InstanceStopped']);
+  });
+
+  it("records the stop's times once in the watchdog state — drain started, container exited, action completed — and measures each phase from the decision", async () => {
+    const { world, event } = stoppingWorld();
+    const decided = new Date(world.clock.now() - 30_000).toISOString();
+    world.setParam(GAME.stateParameterName, watchdogStateOf(OLD, { stopRequestedAt: decided, stopReason: 'idle' }));
+    const drainStartedAt = new Date(world.clock.now()).toISOString();
+    await hookFor(world)(event);
+
+    const saved = world.clock.sleeps.reduce((a, b) => a + b, 0);
+    const exitedAt = new Date(Date.parse(drainStartedAt) + saved).toISOString();
+    expect(world.param(GAME.stateParameterName)).toMatchObject({ stopRequestedAt: decided, drainStartedAt, containerExitedAt: exitedAt, terminatedAt: exitedAt });
+    expect(out.metrics()).toEqual(expect.arrayContaining([
+      { name: 'StopDrainSeconds', value: 30, game: 'mc' },
+      { name: 'StopSaveSeconds', value: Math.round(saved / 1000), game: 'mc' },
+      { name: 'StopTerminateSeconds', value: 0, game: 'mc' },
+      { name: 'StopSeconds', value: 30 + Math.round(saved / 1000), game: 'mc' },
+    ]));
+
+    // The same event again (a retry): the first times stay, nothing is measured twice.
+    const before = world.param(GAME.stateParameterName);
+    out.clear();
+    await hookFor(world)(event);
+    expect(world.param(GAME.stateParameterName)).toMatchObject({ drainStartedAt: (before as { drainStartedAt: string }).drainStartedAt });
+    expect(out.metricNames()).not.toContain('StopSaveSeconds');
   });
 
   it('restores both placeholders when the game has IPv6', async () => {
@@ -299,7 +356,8 @@ describe('terminate: a replacement launches while the old instance drains', () =
     expect(world.params.has(GAME.sessionParameterName)).toBe(true);
     expect(world.published).toEqual([]);
     expect(world.actions.get(`token-${OLD}-terminate`)!.done).toBe(true);
-    expect(out.metricNames()).toEqual(['InstanceReplaced']);
+    // The leaving instance's stop times are its own (the state is still its): measured once.
+    expect(out.metricNames()).toEqual(['StopSaveSeconds', 'StopTerminateSeconds', 'InstanceReplaced']);
   });
 
   it('looks again after the drain: a newer instance that appeared meanwhile keeps DNS, watchdog, session and gets no "stopped" notice', async () => {
@@ -372,7 +430,7 @@ describe('terminate: no wake is lost', () => {
     expect(world.published[1]!.message).toContain('asked for it while it was stopping');
     expect(world.param(GAME.sessionParameterName)).toMatchObject({ source: 'pending-wake', query: '_minecraft._tcp.mc.example.com SRV' });
     expect(world.params.has(GAME.pendingWakeParameterName)).toBe(false);
-    expect(out.metricNames()).toEqual(['InstanceStopped', 'RestartedAfterStop']);
+    expect(out.metricNames()).toEqual(['StopSaveSeconds', 'StopTerminateSeconds', 'InstanceStopped', 'RestartedAfterStop']);
   });
 
   it('starts it too when Auto Scaling still lists the instance as Terminating:Wait after its action completed', async () => {
@@ -403,7 +461,8 @@ describe('terminate: the "stopped" notice is exact', () => {
     expect(world.actions.get(`token-${OLD}-terminate`)!.done).toBe(true);
     expect(world.params.has(GAME.sessionParameterName)).toBe(true);
     expect(out.problems().map((l) => l.message)).toContainEqual(expect.stringContaining('event failed'));
-    expect(out.metricNames()).toEqual(['HookFailed']);
+    // The stop's times were recorded before the publish failed; the retry does not measure them again.
+    expect(out.metricNames()).toEqual(['StopSaveSeconds', 'StopTerminateSeconds', 'HookFailed']);
 
     world.fault = undefined;
     world.clock.advance(60_000);
@@ -446,18 +505,29 @@ describe('terminate: the "stopped" notice is exact', () => {
 });
 
 describe('warm pool', () => {
-  it.each([
-    ['launch', 'EC2', 'WarmPool'],
-    ['terminate', 'WarmPool', 'EC2'],
-  ] as const)('only continues a %s from %s to %s', async (transition, origin, destination) => {
+  it('only continues a terminate from WarmPool to EC2', async () => {
     const world = new World().install();
-    world.actions.set(`token-i-warm-${transition}`, { instanceId: 'i-warm', kind: transition, done: false });
-    await expect(hookFor(world)(lifecycleEvent({ transition, instanceId: 'i-warm', origin, destination }))).resolves.toEqual({
+    world.actions.set('token-i-warm-terminate', { instanceId: 'i-warm', kind: 'terminate', done: false });
+    await expect(hookFor(world)(lifecycleEvent({ transition: 'terminate', instanceId: 'i-warm', origin: 'WarmPool', destination: 'EC2' }))).resolves.toEqual({
       kind: 'warm-pool',
       instanceId: 'i-warm',
       lifecycle: 'completed',
     });
     expect(names(world.calls)).toEqual(['CompleteLifecycleAction']);
+    expect(out.metrics()).toEqual([]);
+  });
+
+  it('leaves a launch from EC2 into the warm pool to the heartbeat timeout, so its first boot pulls the image before it is stopped', async () => {
+    const world = new World().install();
+    world.actions.set('token-i-warm-launch', { instanceId: 'i-warm', kind: 'launch', done: false });
+    await expect(hookFor(world)(lifecycleEvent({ transition: 'launch', instanceId: 'i-warm', origin: 'EC2', destination: 'WarmPool' }))).resolves.toEqual({
+      kind: 'warm-pool',
+      instanceId: 'i-warm',
+      lifecycle: 'left-to-heartbeat',
+    });
+    // No call at all: Auto Scaling continues on its own (the hook's default result is CONTINUE).
+    expect(names(world.calls)).toEqual([]);
+    expect(world.actions.get('token-i-warm-launch')?.done).toBe(false);
     expect(out.metrics()).toEqual([]);
   });
 

@@ -91,6 +91,7 @@ describe.each(TRANSIENT_FAULTS)('starting a stopped game, under %s', (_label, fa
     expect(output.metrics()).toEqual([
       { name: 'Wakes', value: 1, game: 'minecraft' },
       { name: 'NotifyFailures', value: 1, game: 'minecraft' },
+      { name: 'LookupToWakeSeconds', value: 3, game: 'minecraft' },
     ]);
 
     // A later delivery of the same lookup neither starts the game again nor announces it.
@@ -167,7 +168,8 @@ describe('the same event twice, events out of order', () => {
 
     expect(world.scaled()).toEqual([`${MINECRAFT.asgName} 1`]);
     expect(world.published).toHaveLength(1);
-    expect(output.metrics()).toEqual([{ name: 'Wakes', value: 1, game: 'minecraft' }]);
+    // The wake call 3 s after the lookup, measured once: only the start that claimed the session.
+    expect(output.metrics()).toEqual([{ name: 'Wakes', value: 1, game: 'minecraft' }, { name: 'LookupToWakeSeconds', value: 3, game: 'minecraft' }]);
   });
 
   it('the same batch delivered twice at once: one start, one notice', async () => {

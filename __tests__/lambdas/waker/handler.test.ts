@@ -52,7 +52,8 @@ describe('waker: a lookup starts a stopped game', () => {
       },
     ]);
     expect(world.calls.filter((c) => c.command !== 'Publish').every((c) => c.region === GAME_REGION)).toBe(true);
-    expect(output.metrics()).toEqual([{ name: 'Wakes', value: 1, game: 'minecraft' }]);
+    // The wake call 3 s after the lookup, measured once: only the start that claimed the session.
+    expect(output.metrics()).toEqual([{ name: 'Wakes', value: 1, game: 'minecraft' }, { name: 'LookupToWakeSeconds', value: 3, game: 'minecraft' }]);
     expect(output.logs()).toContainEqual(expect.objectContaining({ level: 'INFO', message: 'started game', game: 'minecraft' }));
   });
 
@@ -81,7 +82,8 @@ describe('waker: a lookup starts a stopped game', () => {
     expect(results.map((r) => r.games.minecraft).sort()).toEqual(['already-up', 'started']);
     expect(world.scaled()).toEqual([`${MINECRAFT.asgName} 1`]);
     expect(world.published).toHaveLength(1);
-    expect(output.metrics()).toEqual([{ name: 'Wakes', value: 1, game: 'minecraft' }]);
+    // The wake call 3 s after the lookup, measured once: only the start that claimed the session.
+    expect(output.metrics()).toEqual([{ name: 'Wakes', value: 1, game: 'minecraft' }, { name: 'LookupToWakeSeconds', value: 3, game: 'minecraft' }]);
   });
 
   it('five wakers at once for two stopped games: one start and one notice per game', async () => {
@@ -116,10 +118,11 @@ describe('waker: a lookup starts a stopped game', () => {
     await expect(waker()(logsEvent([VH_A, MC_SRV, VH_A]))).resolves.toMatchObject({ games: { minecraft: 'started', valheim: 'started' } });
 
     expect(world.published.map((p) => p.Subject).sort()).toEqual(['starting mc.example.com', 'starting valheim.example.com']);
-    expect(output.metrics().sort((a, b) => String(a.game).localeCompare(String(b.game)))).toEqual([
+    expect(output.metrics().filter((m) => m.name === 'Wakes').sort((a, b) => String(a.game).localeCompare(String(b.game)))).toEqual([
       { name: 'Wakes', value: 1, game: 'minecraft' },
       { name: 'Wakes', value: 1, game: 'valheim' },
     ]);
+    expect(output.metrics().filter((m) => m.name === 'LookupToWakeSeconds').map((m) => m.game).sort()).toEqual(['minecraft', 'valheim']);
   });
 
   it('makes one start request per game for 10,000 matching lines, and names the count in the notice', async () => {

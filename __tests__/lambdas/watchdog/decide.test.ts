@@ -1,5 +1,7 @@
 /** The watchdog's decisions on plain data: whole timelines, one run per minute, no AWS, no clock. */
 import {
+  adoptHookTimes,
+  awaitsHookTimes,
   chooseInstance,
   decide,
   isResumedWatch,
@@ -9,8 +11,10 @@ import {
   probeHost,
   readinessStart,
   resumeIfRestarted,
+  startPhases,
   startState,
   stoppingState,
+  withStartTimes,
   type Action,
   type DecideConfig,
 } from '../../../src/lambdas/watchdog/decide';
@@ -51,7 +55,7 @@ function play(minutes: readonly Minute[], config: Partial<DecideConfig> = {}, st
     const probe: ProbeResult = minute === 'error'
       ? { ok: false, error: 'Error: connect ECONNREFUSED 203.0.113.10:25565' }
       : { ok: true, players: minute, latencyMs: 12 };
-    const decision = decide(state, probe, { now: at(from + index + 1), readyFrom: LAUNCHED_AT.toISOString() }, { ...DEFAULTS, ...config });
+    const decision = decide(state, probe, { now: at(from + index + 1), readyFrom: { at: LAUNCHED_AT.toISOString(), from: 'launch' } }, { ...DEFAULTS, ...config });
     state = decision.state;
     states.push(state);
     if (decision.actions.length > 0) actions.set(from + index + 1, decision.actions);
@@ -67,7 +71,7 @@ describe('decide over timelines', () => {
     // Booting (probe errors) 2 min, ready at 3 with nobody, 2 players 4..30, then nobody.
     const t = play([...repeat('error', 2), 0, ...repeat(2, 27), ...repeat(0, 20)]);
 
-    expect(t.actions.get(3)).toEqual([{ type: 'notify-ready', seconds: 180 }]);
+    expect(t.actions.get(3)).toEqual([{ type: 'notify-ready', seconds: 180, from: 'launch', phases: {} }]);
     expect(stops(t)).toEqual([[40, [{ type: 'stop', reason: 'idle', minutes: 10 }]]]);
     expect([...t.actions.keys()]).toEqual([3, 40]);
     expect(t.final).toMatchObject({ readyAt: isoAt(3), lastPlayersAt: isoAt(30), everJoined: true, stopReason: 'idle', players: 0 });
@@ -82,7 +86,7 @@ describe('decide over timelines', () => {
   it('a wake-up nobody follows counts as idle from ready', () => {
     const t = play([...repeat('error', 1), ...repeat(0, 20)]);
 
-    expect(t.actions.get(2)).toEqual([{ type: 'notify-ready', seconds: 120 }]);
+    expect(t.actions.get(2)).toEqual([{ type: 'notify-ready', seconds: 120, from: 'launch', phases: {} }]);
     expect(stops(t)).toEqual([[12, [{ type: 'stop', reason: 'idle', minutes: 10 }]]]);
     expect(t.final.everJoined).toBe(false);
   });
@@ -134,7 +138,7 @@ describe('decide over timelines', () => {
   it('a game that answers for the first time at the last boot minute is ready, not stopped', () => {
     const t = play([...repeat('error', 14), 1, ...repeat(1, 5)]);
 
-    expect([...t.actions]).toEqual([[15, [{ type: 'notify-ready', seconds: 900 }]]]);
+    expect([...t.actions]).toEqual([[15, [{ type: 'notify-ready', seconds: 900, from: 'launch', phases: {} }]]]);
   });
 
   it('max hours alerts once and keeps the server running by default', () => {
@@ -179,14 +183,14 @@ describe('decide over timelines', () => {
       { ...launchState(), readyAt: isoAt(2), idleSince: isoAt(2), lastPlayersAt: isoAt(2) }, // idle for 58 min
     ];
     for (const state of states) {
-      const decision = decide(state, { ok: true, players: 1, latencyMs: 5 }, { now: at(60), readyFrom: state.launchedAt }, DEFAULTS);
+      const decision = decide(state, { ok: true, players: 1, latencyMs: 5 }, { now: at(60), readyFrom: { at: state.launchedAt, from: 'launch' } }, DEFAULTS);
       expect(decision.actions.filter((a) => a.type === 'stop')).toEqual([]);
       expect(decision.state).toMatchObject({ players: 1, everJoined: true, idleSince: isoAt(60) });
     }
   });
 
   it('keeps a long probe error short: the state must fit its parameter', () => {
-    const decision = decide(launchState(), { ok: false, error: 'x'.repeat(5000) }, { now: at(1), readyFrom: LAUNCHED_AT.toISOString() }, DEFAULTS);
+    const decision = decide(launchState(), { ok: false, error: 'x'.repeat(5000) }, { now: at(1), readyFrom: { at: LAUNCHED_AT.toISOString(), from: 'launch' } }, DEFAULTS);
 
     expect(decision.state.lastProbeError).toHaveLength(MAX_ERROR_CHARS);
   });
@@ -194,7 +198,7 @@ describe('decide over timelines', () => {
   it('a run whose clock is behind the last one (out of order) moves no time backwards and stops nothing', () => {
     const state: WatchdogState = { ...launchState(), readyAt: isoAt(2), idleSince: isoAt(20), lastPlayersAt: isoAt(20), lastRunAt: isoAt(30), players: 0 };
 
-    const decision = decide(state, { ok: true, players: 0, latencyMs: 1 }, { now: at(29), readyFrom: state.launchedAt }, DEFAULTS);
+    const decision = decide(state, { ok: true, players: 0, latencyMs: 1 }, { now: at(29), readyFrom: { at: state.launchedAt, from: 'launch' } }, DEFAULTS);
 
     expect(decision.actions).toEqual([]);
     expect(decision.state.lastRunAt).toBe(isoAt(30));
@@ -203,7 +207,7 @@ describe('decide over timelines', () => {
   it('a stop already decided is not decided again', () => {
     const state: WatchdogState = { ...launchState(), readyAt: isoAt(2), stopRequestedAt: isoAt(20), stopReason: 'idle' };
 
-    expect(decide(state, { ok: true, players: 0, latencyMs: 1 }, { now: at(21), readyFrom: state.launchedAt }, DEFAULTS)).toEqual({
+    expect(decide(state, { ok: true, players: 0, latencyMs: 1 }, { now: at(21), readyFrom: { at: state.launchedAt, from: 'launch' } }, DEFAULTS)).toEqual({
       state: { ...state, lastRunAt: isoAt(21) },
       actions: [],
     });
@@ -240,7 +244,7 @@ describe('a watch restarted mid-session (state lost or unreadable)', () => {
     expect(isResumedWatch(fresh, DEFAULTS)).toBe(false);
 
     const t = play([...repeat('error', 3), 0], {}, fresh, 1);
-    expect(t.actions.get(5)).toEqual([{ type: 'notify-ready', seconds: 300 }]);
+    expect(t.actions.get(5)).toEqual([{ type: 'notify-ready', seconds: 300, from: 'launch', phases: {} }]);
     expect(play(repeat('error', 20), {}, fresh, 1).actions.get(16)).toEqual([{ type: 'stop', reason: 'never-ready', minutes: 15 }]);
   });
 });
@@ -290,13 +294,87 @@ describe('readiness counts from', () => {
   const state: WatchdogState = { instanceId: 'i-1', launchedAt: '2025-01-01T12:00:10.000Z', everJoined: false, consecutiveProbeErrors: 0, maxHoursAlerted: false };
 
   it('the lookup that started this launch', () => {
-    expect(readinessStart(state, { startedAt: '2025-01-01T12:00:01.000Z', source: 'lookup', lookupAt: '2025-01-01T12:00:00.000Z' })).toBe('2025-01-01T12:00:00.000Z');
+    expect(readinessStart(state, { startedAt: '2025-01-01T12:00:01.000Z', source: 'lookup', lookupAt: '2025-01-01T12:00:00.000Z' })).toEqual({ at: '2025-01-01T12:00:00.000Z', from: 'lookup' });
   });
 
-  it('the launch without a lookup, or for a replacement launched long after the session started', () => {
-    expect(readinessStart(state, undefined)).toBe(state.launchedAt);
-    expect(readinessStart(state, { startedAt: '2025-01-01T12:00:01.000Z', source: 'operator' })).toBe(state.launchedAt);
-    expect(readinessStart(state, { startedAt: '2025-01-01T09:00:01.000Z', source: 'lookup', lookupAt: '2025-01-01T09:00:00.000Z' })).toBe(state.launchedAt);
+  it('the start (the wake call) when no lookup asked for it, e.g. `gm start`', () => {
+    expect(readinessStart(state, { startedAt: '2025-01-01T12:00:01.000Z', source: 'operator' })).toEqual({ at: '2025-01-01T12:00:01.000Z', from: 'start' });
+  });
+
+  it("the state's copy of the session when the session could not be read", () => {
+    const copied = { ...state, wakeAt: '2025-01-01T12:00:01.000Z', lookupAt: '2025-01-01T11:59:58.000Z' };
+    expect(readinessStart(copied, undefined)).toEqual({ at: '2025-01-01T11:59:58.000Z', from: 'lookup' });
+    expect(readinessStart({ ...state, wakeAt: '2025-01-01T12:00:01.000Z' }, undefined)).toEqual({ at: '2025-01-01T12:00:01.000Z', from: 'start' });
+  });
+
+  it('the launch with nothing known of the start, or for a replacement launched long after the session started', () => {
+    expect(readinessStart(state, undefined)).toEqual({ at: state.launchedAt, from: 'launch' });
+    expect(readinessStart(state, { startedAt: '2025-01-01T09:00:01.000Z', source: 'lookup', lookupAt: '2025-01-01T09:00:00.000Z' })).toEqual({ at: state.launchedAt, from: 'launch' });
+  });
+});
+
+describe('the phases of a start', () => {
+  const LOOKUP = '2025-01-01T11:59:58.000Z';
+  const booted: WatchdogState = {
+    instanceId: 'i-1',
+    launchedAt: '2025-01-01T12:00:00.000Z',
+    everJoined: false,
+    consecutiveProbeErrors: 0,
+    maxHoursAlerted: false,
+    lookupAt: LOOKUP,
+    wakeAt: '2025-01-01T12:00:00.000Z',
+    instanceRunningAt: '2025-01-01T12:00:25.000Z',
+    agentRegisteredAt: '2025-01-01T12:00:29.000Z',
+    pullStartedAt: '2025-01-01T12:00:30.000Z',
+    pullStoppedAt: '2025-01-01T12:00:52.000Z',
+    taskRunningAt: '2025-01-01T12:00:53.000Z',
+  };
+
+  it('instance: lookup → agent registered; image: the pull; game: container running → ready (the example of the README)', () => {
+    expect(startPhases(booted, { at: LOOKUP, from: 'lookup' }, '2025-01-01T12:01:12.000Z')).toEqual({ instance: 31, image: 22, game: 19 });
+  });
+
+  it('the ready action carries the total and the phases, counted from the lookup', () => {
+    const decision = decide(booted, { ok: true, players: 0, latencyMs: 3 }, { now: new Date('2025-01-01T12:01:12.000Z'), readyFrom: { at: LOOKUP, from: 'lookup' } }, DEFAULTS);
+
+    expect(decision.actions).toEqual([{ type: 'notify-ready', seconds: 74, from: 'lookup', phases: { instance: 31, image: 22, game: 19 } }]);
+  });
+
+  it('an instance back from the warm pool registered its agent before this launch: its instance phase ends when it ran again', () => {
+    const warm = { ...booted, agentRegisteredAt: '2025-01-01T10:00:00.000Z', instanceRunningAt: '2025-01-01T12:00:12.000Z' };
+    expect(startPhases(warm, { at: LOOKUP, from: 'lookup' }, '2025-01-01T12:01:12.000Z')).toMatchObject({ instance: 14 });
+  });
+
+  it('leaves out a phase whose times were not recorded, and never counts one below 0', () => {
+    const { pullStartedAt: _p, agentRegisteredAt: _a, instanceRunningAt: _i, ...sparse } = booted;
+    expect(startPhases(sparse, { at: LOOKUP, from: 'lookup' }, '2025-01-01T12:01:12.000Z')).toEqual({ game: 19 });
+    expect(startPhases(booted, { at: LOOKUP, from: 'lookup' }, '2025-01-01T12:00:40.000Z')).toMatchObject({ game: 0 });
+  });
+});
+
+describe('recording the start times', () => {
+  const base: WatchdogState = { instanceId: 'i-1', launchedAt: '2025-01-01T12:00:00.000Z', everJoined: false, consecutiveProbeErrors: 0, maxHoursAlerted: false };
+  const SEEN = '2025-01-01T12:01:05.000Z';
+
+  it("takes ECS's times, with its task start over the time the watchdog saw the container", () => {
+    const times = { agentRegisteredAt: '2025-01-01T12:00:29.000Z', pullStartedAt: '2025-01-01T12:00:30.000Z', pullStoppedAt: '2025-01-01T12:00:52.000Z', taskStartedAt: '2025-01-01T12:00:53.000Z' };
+    expect(withStartTimes(base, times, SEEN)).toEqual({ ...base, agentRegisteredAt: times.agentRegisteredAt, pullStartedAt: times.pullStartedAt, pullStoppedAt: times.pullStoppedAt, taskRunningAt: times.taskStartedAt });
+  });
+
+  it('without ECS, the time the container was seen running; a time already recorded stays', () => {
+    expect(withStartTimes(base, undefined, SEEN)).toEqual({ ...base, taskRunningAt: SEEN });
+    expect(withStartTimes({ ...base, pullStartedAt: '2025-01-01T12:00:31.000Z' }, { pullStartedAt: '2025-01-01T12:00:30.000Z' }, SEEN).pullStartedAt).toBe('2025-01-01T12:00:31.000Z');
+  });
+
+  it("takes the hook's running time over from the stored state of the same launch only", () => {
+    const stored = { ...base, instanceRunningAt: '2025-01-01T12:00:25.000Z' };
+    expect(adoptHookTimes(base, { ok: true, value: stored })).toEqual(stored);
+    expect(adoptHookTimes(base, { ok: true, value: { ...stored, launchedAt: '2025-01-01T11:00:00.000Z' } })).toEqual(base);
+    expect(adoptHookTimes(base, { ok: true, value: { ...stored, instanceId: 'i-2' } })).toEqual(base);
+    expect(adoptHookTimes(base, { ok: false, problem: 'nothing stored' })).toEqual(base);
+    expect(awaitsHookTimes(base)).toBe(true);
+    expect(awaitsHookTimes(stored)).toBe(false);
+    expect(awaitsHookTimes({ ...base, readyAt: SEEN })).toBe(false);
   });
 });
 

@@ -6,9 +6,9 @@
 import '../../support/powertools-env';
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
-import { GetCommandInvocationCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
+import { GetCommandInvocationCommand, GetParameterCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
 import { READY_PROBE_INTERVAL_MS, READY_WAIT_MS } from '../../../src/lambdas/watchdog/flows';
 import { PLACEHOLDER_IPV4 } from '../../../src/runtime/dns';
 import {
@@ -19,6 +19,7 @@ import {
   bootingState,
   disabledRules,
   givenConnections,
+  givenEcsStartTimes,
   givenGroup,
   givenRecords,
   givenServing,
@@ -105,13 +106,14 @@ describe('watchdog handler', () => {
       expect(published()).toEqual([{
         TopicArn: expect.any(String),
         Subject: 'ready mc.example.com in 180 s',
-        Message: 'mc.example.com is ready, 180 s after the wake-up. Connect to mc.example.com.',
+        // The container was first seen running in this run, when the game answered: 0 s of game.
+        Message: 'mc.example.com is ready 180 s after your lookup (game 0 s). Connect to mc.example.com.',
       }]);
-      expect(savedState()).toMatchObject({ readyAt: iso(0), consecutiveProbeErrors: 0, players: 0 });
+      expect(savedState()).toMatchObject({ readyAt: iso(0), taskRunningAt: iso(0), consecutiveProbeErrors: 0, players: 0 });
       expect(output.metrics()).toContainEqual({ name: 'StartupSeconds', value: 180, game: 'mc' });
     });
 
-    it('counts from the launch when no session names a lookup (a start by `gm start`)', async () => {
+    it('counts from the start (the wake call) when no lookup asked for it (a start by `gm start`)', async () => {
       givenServing();
       givenSession({ startedAt: iso(3), source: 'operator' });
       givenState(bootingState(2));
@@ -119,7 +121,65 @@ describe('watchdog handler', () => {
 
       await watchdog().run(SCHEDULED);
 
+      expect(published()[0]).toMatchObject({ Subject: 'ready mc.example.com in 180 s', Message: expect.stringMatching(/^mc\.example\.com is ready 180 s after the start /) });
+    });
+
+    it("breaks the wait down with ECS's times of the start and the hook's, records them once and measures each phase", async () => {
+      givenServing();
+      givenSession(lookupSession(2));
+      // The instance hook saw the instance running 25 s after the launch (2 min ago less 2 s).
+      givenState(bootingState(118 / 60, { instanceRunningAt: iso(93 / 60) }));
+      givenEcsStartTimes({ registeredAt: iso(89 / 60), pullStartedAt: iso(88 / 60), pullStoppedAt: iso(66 / 60), startedAt: iso(65 / 60) });
+      givenConnections('Success', '0');
+
+      await watchdog().run(SCHEDULED);
+
+      // Lookup 120 s ago → agent registered 89 s ago: 31 s; pull 22 s; running 65 s ago → ready now: 65 s.
+      expect(published()[0]?.Message).toBe('mc.example.com is ready 120 s after your lookup (instance 31 s, image 22 s, game 65 s). Connect to mc.example.com.');
+      expect(savedState()).toMatchObject({
+        instanceRunningAt: iso(93 / 60),
+        agentRegisteredAt: iso(89 / 60),
+        pullStartedAt: iso(88 / 60),
+        pullStoppedAt: iso(66 / 60),
+        taskRunningAt: iso(65 / 60),
+        readyAt: iso(0),
+      });
+      expect(output.metrics()).toEqual(expect.arrayContaining([
+        { name: 'StartupSeconds', value: 120, game: 'mc' },
+        { name: 'StartInstanceSeconds', value: 31, game: 'mc' },
+        { name: 'StartImageSeconds', value: 22, game: 'mc' },
+        { name: 'StartGameSeconds', value: 65, game: 'mc' },
+      ]));
+    });
+
+    it("keeps the hook's running time written while the run probed, instead of saving over it", async () => {
+      givenServing();
+      givenSession(lookupSession(2));
+      const booting = bootingState(118 / 60);
+      // The first read finds the state without it; the hook writes it before the run saves.
+      mocks.ssm.on(GetParameterCommand, { Name: GAME.stateParameterName })
+        .resolvesOnce({ Parameter: { Name: GAME.stateParameterName, Value: JSON.stringify(booting) } })
+        .resolves({ Parameter: { Name: GAME.stateParameterName, Value: JSON.stringify({ ...booting, instanceRunningAt: iso(93 / 60) }) } });
+      givenConnections('Success', '0');
+
+      await watchdog().run(SCHEDULED);
+
+      expect(savedState()).toMatchObject({ instanceRunningAt: iso(93 / 60), readyAt: iso(0) });
+    });
+
+    it("announces ready all the same when ECS's times cannot be read (access denied): logged and counted", async () => {
+      givenServing();
+      givenSession(lookupSession(2));
+      givenState(bootingState(118 / 60));
+      mocks.ecs.on(ListTasksCommand).rejects(awsError('AccessDeniedException', 'User: arn:aws:sts::123456789012:assumed-role/gm-mc-watchdog/x is not authorized to perform: ecs:ListTasks'));
+      givenConnections('Success', '0');
+
+      await watchdog().run(SCHEDULED);
+
       expect(published()[0]?.Subject).toBe('ready mc.example.com in 120 s');
+      expect(savedState()).toMatchObject({ taskRunningAt: iso(0), readyAt: iso(0) });
+      expect(output.metricNames()).toContain('StartTimesUnread');
+      expect(output.logs()).toContainEqual(expect.objectContaining({ level: 'WARN', message: expect.stringContaining("could not read ECS's times") }));
     });
 
     it('probes a booting game again every 5 s and sees it ready within seconds, not on the next run', async () => {
@@ -143,7 +203,7 @@ describe('watchdog handler', () => {
       expect(published().map((p) => p.Subject)).toEqual(['ready mc.example.com in 135 s']);
     });
 
-    it('gives up re-probing after ~45 s of the run: bounded, one probe error for the run', async () => {
+    it('gives up re-probing after ~50 s of the run: bounded, one probe error for the run', async () => {
       givenServing();
       givenState(bootingState(2));
       givenConnections('Failed', '', 'nothing listens', 3);

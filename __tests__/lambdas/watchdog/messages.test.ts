@@ -14,10 +14,18 @@ const CONTEXT: NoticeContext = {
 };
 
 describe('notices', () => {
-  it('ready: the seconds since the wake-up and where to connect', () => {
-    expect(noticesFor([{ type: 'notify-ready', seconds: 93 }], CONTEXT)).toEqual([
-      { subject: 'ready mc.example.com in 93 s', message: 'mc.example.com is ready, 93 s after the wake-up. Connect to mc.example.com.' },
+  it('ready: the seconds since the lookup, where they went, and where to connect', () => {
+    expect(noticesFor([{ type: 'notify-ready', seconds: 74, from: 'lookup', phases: { instance: 31, image: 22, game: 21 } }], CONTEXT)).toEqual([
+      { subject: 'ready mc.example.com in 74 s', message: 'mc.example.com is ready 74 s after your lookup (instance 31 s, image 22 s, game 21 s). Connect to mc.example.com.' },
     ]);
+  });
+
+  it('ready after a start no lookup asked for (`gm start`), or after a replacement launch, with the phases that were recorded', () => {
+    const [start] = noticesFor([{ type: 'notify-ready', seconds: 60, from: 'start', phases: { game: 21 } }], CONTEXT);
+    const [launch] = noticesFor([{ type: 'notify-ready', seconds: 45, from: 'launch', phases: {} }], CONTEXT);
+
+    expect(start?.message).toBe('mc.example.com is ready 60 s after the start (game 21 s). Connect to mc.example.com.');
+    expect(launch?.message).toBe('mc.example.com is ready 45 s after the launch. Connect to mc.example.com.');
   });
 
   it.each([

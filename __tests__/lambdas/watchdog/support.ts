@@ -5,7 +5,7 @@
  * Import '../../support/powertools-env' before this file.
  */
 import { DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { DescribeContainerInstancesCommand, DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { DisableRuleCommand } from '@aws-sdk/client-eventbridge';
 import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { PublishCommand } from '@aws-sdk/client-sns';
@@ -67,6 +67,31 @@ export function givenSession(session: Session | string | undefined): void {
 export function givenGameTasks(running: number): void {
   mocks.ecs.on(DescribeServicesCommand).resolves({
     services: [{ serviceName: GAME.serviceName, status: 'ACTIVE', desiredCount: 1, runningCount: running, pendingCount: 1 - running }],
+    failures: [],
+  });
+}
+
+const TASK_ARN = `arn:aws:ecs:eu-west-1:123456789012:task/${GAME.clusterName}/0123456789abcdef0123456789abcdef`;
+const HOST_ARN = `arn:aws:ecs:eu-west-1:123456789012:container-instance/${GAME.clusterName}/fedcba9876543210fedcba9876543210`;
+
+/** ECS's times of the start on INSTANCE (ISO), as ListTasks, DescribeTasks and DescribeContainerInstances answer them. */
+export function givenEcsStartTimes(times: { registeredAt: string; pullStartedAt: string; pullStoppedAt: string; startedAt: string }): void {
+  mocks.ecs.on(ListTasksCommand).resolves({ taskArns: [TASK_ARN] });
+  mocks.ecs.on(DescribeTasksCommand).resolves({
+    tasks: [{
+      taskArn: TASK_ARN,
+      containerInstanceArn: HOST_ARN,
+      lastStatus: 'RUNNING',
+      desiredStatus: 'RUNNING',
+      createdAt: new Date(Date.parse(times.pullStartedAt) - 1000),
+      pullStartedAt: new Date(times.pullStartedAt),
+      pullStoppedAt: new Date(times.pullStoppedAt),
+      startedAt: new Date(times.startedAt),
+    }],
+    failures: [],
+  });
+  mocks.ecs.on(DescribeContainerInstancesCommand).resolves({
+    containerInstances: [{ containerInstanceArn: HOST_ARN, ec2InstanceId: INSTANCE, status: 'ACTIVE', agentConnected: true, registeredAt: new Date(times.registeredAt) }],
     failures: [],
   });
 }
@@ -150,5 +175,7 @@ export function resetWorld(): void {
   mocks.autoScaling.on(SetDesiredCapacityCommand).resolves({});
   mocks.eventBridge.on(DisableRuleCommand).resolves({});
   givenGameTasks(1);
+  // No task listed: ECS has no times of the start to give (the time the container was seen running stands in).
+  mocks.ecs.on(ListTasksCommand).resolves({ taskArns: [] });
   givenSession(undefined);
 }

@@ -33,6 +33,12 @@ export interface EcsTiming {
   readonly agentSeconds: number;
   /** Task placed → RUNNING (image pull, world load). */
   readonly taskStartSeconds: number;
+  /**
+   * The image pull within taskStartSeconds, from the placement (ECS's
+   * pullStartedAt/pullStoppedAt). Unset: the pull takes no time and is not
+   * journaled, so the journals of tests that do not time it stay as they are.
+   */
+  readonly imagePullSeconds?: number;
   /** SIGTERM → the game has saved and exited. Past the stop timeout it is killed unsaved. */
   readonly taskStopSeconds: number;
 }
@@ -59,6 +65,8 @@ export interface FakeTask {
   lastStatus: TaskStatus;
   desiredStatus: 'RUNNING' | 'STOPPED';
   readonly createdAt: number;
+  pullStartedAt?: number;
+  pullStoppedAt?: number;
   startedAt?: number;
   stopRequestedAt?: number;
   stoppedAt?: number;
@@ -252,6 +260,8 @@ export class Ecs {
       lastStatus: t.lastStatus,
       desiredStatus: t.desiredStatus,
       createdAt: new Date(t.createdAt),
+      ...(t.pullStartedAt !== undefined ? { pullStartedAt: new Date(t.pullStartedAt) } : {}),
+      ...(t.pullStoppedAt !== undefined ? { pullStoppedAt: new Date(t.pullStoppedAt) } : {}),
       ...(t.startedAt !== undefined ? { startedAt: new Date(t.startedAt) } : {}),
       ...(t.stoppedAt !== undefined ? { stoppedAt: new Date(t.stoppedAt) } : {}),
       ...(t.stopCode ? { stopCode: t.stopCode as never } : {}),
@@ -372,7 +382,14 @@ export class Ecs {
     };
     this.tasks.push(task);
     this.world.log(`ecs ${shortId} PENDING on ${ci.ec2InstanceId} (${task.taskDefinitionArn.split('/').at(-1)})`);
-    this.world.after(this.timing(service.gameId).taskStartSeconds * 1000, `ecs ${shortId} starts`, () => {
+    const { imagePullSeconds, taskStartSeconds } = this.timing(service.gameId);
+    task.pullStartedAt = task.createdAt;
+    this.world.after(Math.min(imagePullSeconds ?? 0, taskStartSeconds) * 1000, `ecs ${shortId} pulls its image`, () => {
+      if (task.lastStatus !== 'PENDING') return;
+      task.pullStoppedAt = this.world.time();
+      if (imagePullSeconds !== undefined) this.world.log(`ecs ${shortId} image pulled`);
+    });
+    this.world.after(taskStartSeconds * 1000, `ecs ${shortId} starts`, () => {
       if (task.lastStatus !== 'PENDING' || task.desiredStatus !== 'RUNNING') return;
       task.lastStatus = 'RUNNING';
       task.startedAt = this.world.time();

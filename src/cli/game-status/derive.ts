@@ -19,8 +19,18 @@ import { hostInstanceId, type GameFacts } from './read';
 
 export type Phase = 'not-deployed' | 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';
 
-/** The steps of a start, in the order they happen. */
-export const TIMELINE_STEPS = ['lookup', 'wake', 'instance launched', 'instance running', 'task running', 'ready'] as const;
+/** The steps of a start, in the order they happen (the README's "Where a start's time goes"). */
+export const TIMELINE_STEPS = [
+  'lookup',
+  'wake',
+  'instance launched',
+  'instance running',
+  'agent registered',
+  'pulling image',
+  'image pulled',
+  'task running',
+  'ready',
+] as const;
 export type TimelineStepName = (typeof TIMELINE_STEPS)[number];
 
 export interface TimelineStep {
@@ -99,12 +109,16 @@ export function timelineOf(facts: GameFacts): TimelineStep[] {
   const hostOfStart = facts.host !== undefined && hostId !== undefined && (state === undefined || state.instanceId === hostId);
   const launched = state?.launchedAt ?? (hostOfStart ? facts.host?.launchTime : undefined);
   const task = facts.task && launched !== undefined && ms(facts.task.createdAt) >= ms(launched) ? facts.task : undefined;
+  // What the functions recorded in the state first (it outlives ECS's memory of the task); the live reads fill in the rest.
   const times: Record<TimelineStepName, string | undefined> = {
     lookup: start.lookupAt,
     wake: start.wakeAt,
     'instance launched': launched,
-    'instance running': hostOfStart ? facts.hostRegisteredAt : undefined,
-    'task running': task?.startedAt ?? state?.taskRunningAt,
+    'instance running': state?.instanceRunningAt,
+    'agent registered': state?.agentRegisteredAt ?? (hostOfStart ? facts.hostRegisteredAt : undefined),
+    'pulling image': state?.pullStartedAt ?? task?.pullStartedAt,
+    'image pulled': state?.pullStoppedAt ?? task?.pullStoppedAt,
+    'task running': state?.taskRunningAt ?? task?.startedAt,
     ready: state?.readyAt,
   };
   return TIMELINE_STEPS.flatMap((step) => (times[step] === undefined ? [] : [{ step, at: times[step] as string }]));

@@ -28,7 +28,7 @@ export function functionEnvironmentProblems(config: Config): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const topicArn = longestTopicArn(config.name, config.region);
   for (const game of config.games) {
-    const runtime = runtimeGame(game, gameResourceNames(config.name, game.id), LONGEST_ZONE_ID, config.network.ipv6);
+    const runtime = runtimeGame(game, gameResourceNames(config.name, game.id), LONGEST_ZONE_ID, config.network.ipv6, config.region);
     for (const fn of Object.keys(GAME_FIELDS) as GameFunction[]) {
       try {
         // What BundledFunction adds to every function counts too.

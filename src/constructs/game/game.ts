@@ -14,6 +14,7 @@ import { InstanceRole } from './instance-role';
 import { MaxHoursAlarm } from './max-hours-alarm';
 import { containerSecrets, localArnScope, TaskExecutionRole } from './task-secrets';
 import { gameResourceNames } from '../../runtime/names';
+import { gameImage } from './image-cache';
 import { runtimeGame } from './runtime-game';
 
 export interface GameProps {
@@ -71,9 +72,12 @@ export class Game extends Construct {
       subnetId: props.subnetId,
       securityGroups: [this.firewall.mountTargetGroup.id],
     });
+    // Through the game's pull-through cache when it has one; pulled at boot when the host can without credentials.
+    const image = gameImage(this, { prefix, game, region: props.region, arnSource: this.cluster.arn });
     const role = new InstanceRole(this, 'host-role', {
       prefix, gameId: game.id, clusterArn: this.cluster.arn, logGroupArn: this.logGroup.arn,
       world: { fileSystemArn: props.storage.fileSystemArn, region: props.region },
+      imageCacheRepositoryArns: image.cacheRepositoryArns,
     });
     this.host = new GameHost(this, 'host', {
       prefix,
@@ -89,6 +93,8 @@ export class Game extends Construct {
       stopTimeoutSeconds: game.stopTimeoutSeconds,
       rootVolumeGiB: game.rootVolumeGiB,
       spot: game.spot,
+      warmPool: game.warmPool,
+      prePullImage: image.prePullImage,
       ipv6: props.ipv6,
       detailedMonitoring: game.watchdog.probe.type === 'traffic',
       conntrack: game.watchdog.probe.type === 'connections' && game.ports.some((p) => p.protocol === 'udp'),
@@ -97,14 +103,14 @@ export class Game extends Construct {
     // Account and partition from the cluster's ARN: no data source asks AWS at plan time.
     const arnScope = hasSecrets ? localArnScope(this, this.cluster.arn, props.region) : undefined;
     this.executionRole = arnScope
-      ? new TaskExecutionRole(this, 'task-execution', { prefix, gameId: game.id, scope: arnScope, secrets: game.secrets })
+      ? new TaskExecutionRole(this, 'task-execution', { prefix, gameId: game.id, scope: arnScope, secrets: game.secrets, imageCacheRepositoryArns: image.cacheRepositoryArns })
       : undefined;
     this.service = new GameService(this, 'service', {
       prefix,
       gameId: game.id,
       region: props.region,
       clusterArn: this.cluster.arn,
-      image: game.image,
+      image: image.image,
       ports: game.ports,
       environment: game.environment,
       memoryMiB: game.memoryMiB,
@@ -119,7 +125,7 @@ export class Game extends Construct {
     });
     this.dns = new GameDns(this, 'dns', { zoneId: props.zoneId, fqdn: game.fqdn, ipv6: props.ipv6, srv: game.srv });
 
-    const runtime = runtimeGame(game, names, props.zoneId, props.ipv6);
+    const runtime = runtimeGame(game, names, props.zoneId, props.ipv6, props.region);
     this.watchdog = new GameWatchdog(this, 'watchdog', {
       prefix, region: props.region, game: runtime, group: this.host.group, cluster: this.cluster, service: this.service.service, topicArn: props.topicArn,
     });

@@ -7,6 +7,7 @@
 import { VOLUMES_DIRECTORY, WORLD_MOUNT_PATH } from '../../runtime/world-paths';
 import { SSM_PARAMETER_PROGRAM, WORLD_SWAP_PROGRAM, WORLD_SWAP_TIMEOUT_SECONDS, worldSwapScript } from './world-swap-script';
 import { ssmParameterClientScript } from './world-parameter-client';
+import { HOOK_HEARTBEAT_SECONDS } from './lifecycle';
 
 /** The game's world, as the host mounts it. */
 export interface HostWorldOptions {
@@ -35,11 +36,40 @@ export interface HostUserDataOptions {
   readonly conntrack?: boolean;
   /** Mount the world and apply a pending restore. Default: no world on the host. */
   readonly world?: HostWorldOptions;
+  /**
+   * A public image to pull as soon as the host boots, while the ECS agent
+   * registers (the agent then finds it cached). Default: the agent pulls it.
+   */
+  readonly prePullImage?: string;
+  /**
+   * The host waits stopped in a warm pool between sessions: the agent stays
+   * unregistered while it is warmed, and the boot steps run again at every
+   * start from the pool (cloud-init runs user data at the first boot only).
+   */
+  readonly warmPool?: boolean;
 }
+
+/** Where the boot steps of a warm-pool host live, and the unit that runs them before the ECS agent at every boot. */
+export const HOST_BOOT_PROGRAM = '/usr/local/sbin/gm-host-boot';
+export const HOST_BOOT_UNIT = 'gm-host-boot.service';
+/**
+ * Seconds a warm-pool host's first boot may spend pulling the image: within
+ * the launch hook's heartbeat, after which Auto Scaling stops the instance in
+ * the pool whether or not the pull (or anything else) has finished.
+ */
+export const WARM_PULL_TIMEOUT_SECONDS = HOOK_HEARTBEAT_SECONDS - 60;
 
 /** Writes `text` to `path` (a quoted heredoc: nothing in it is expanded). */
 function installProgram(path: string, text: string): string[] {
   return [`cat > ${path} <<'GM_PROGRAM'`, text.replace(/\n$/, ''), 'GM_PROGRAM', `chmod 0755 ${path}`];
+}
+
+/** The programs the world's boot steps run, installed once on the root volume. */
+function worldPrograms(): string[] {
+  return [
+    ...installProgram(SSM_PARAMETER_PROGRAM, ssmParameterClientScript()),
+    ...installProgram(WORLD_SWAP_PROGRAM, worldSwapScript()),
+  ];
 }
 
 /**
@@ -51,8 +81,6 @@ function installProgram(path: string, text: string): string[] {
  */
 function worldLines(world: HostWorldOptions): string[] {
   return [
-    ...installProgram(SSM_PARAMETER_PROGRAM, ssmParameterClientScript()),
-    ...installProgram(WORLD_SWAP_PROGRAM, worldSwapScript()),
     `mkdir -p ${WORLD_MOUNT_PATH}`,
     'world_mounted=false',
     `for attempt in $(seq ${WORLD_MOUNT_ATTEMPTS}); do`,
@@ -77,14 +105,72 @@ function worldLines(world: HostWorldOptions): string[] {
   ];
 }
 
+/** The host's answer to "where is this instance going": `InService`, or `Warmed:Stopped` on its first boot into the pool. */
+const TARGET_LIFECYCLE_STATE = [
+  'imds_token=$(curl -sf -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 60" http://169.254.169.254/latest/api/token || true)',
+  'target_state=$(curl -sf -H "X-aws-ec2-metadata-token: $imds_token" http://169.254.169.254/latest/meta-data/autoscaling/target-lifecycle-state || true)',
+];
+
+/**
+ * Pulls the image. Normally in the background (systemd-run --no-block starts
+ * Docker if it is not up yet): the ECS agent starts only after the boot steps,
+ * and a slow registry must not hold it back; the agent finds the image cached
+ * or joins the pull in progress. On a warm-pool host's first boot, going into
+ * the pool, in the foreground: nothing waits for the agent there, and the pool
+ * stops the instance once its launch is complete.
+ */
+function prePullLines(image: string, warmPool: boolean): string[] {
+  const pull = `docker pull '${image}'`;
+  const background = `systemd-run --no-block --unit=gm-image-pull --property=After=docker.service --property=Requires=docker.service ${pull}`;
+  if (!warmPool) return [background];
+  return [
+    ...TARGET_LIFECYCLE_STATE,
+    'case $target_state in',
+    `  Warmed:*) systemctl start docker && timeout ${WARM_PULL_TIMEOUT_SECONDS} ${pull} || echo "gm: pulling the image into the warm pool failed; the agent pulls it at the start" >&2 ;;`,
+    `  *) ${background} || echo "gm: could not start the image pull; the agent pulls it" >&2 ;;`,
+    'esac',
+  ];
+}
+
+/**
+ * Steps that must run at every boot of a warm-pool host, before the ECS agent:
+ * a systemd unit ordered before ecs.service runs them at the later boots (each
+ * start from the pool), user data runs them at the first.
+ */
+function everyBootLines(steps: string[]): string[] {
+  return [
+    `cat > ${HOST_BOOT_PROGRAM} <<'GM_BOOT'`,
+    '#!/bin/bash',
+    'set -euo pipefail',
+    ...steps,
+    'GM_BOOT',
+    `chmod 0755 ${HOST_BOOT_PROGRAM}`,
+    `cat > /etc/systemd/system/${HOST_BOOT_UNIT} <<'GM_UNIT'`,
+    '[Unit]',
+    'Description=GameManagement boot steps (world mount, pending restore, image pull) before the ECS agent',
+    'Wants=network-online.target',
+    'After=network-online.target',
+    'Before=ecs.service',
+    '[Service]',
+    'Type=oneshot',
+    `ExecStart=${HOST_BOOT_PROGRAM}`,
+    '[Install]',
+    'WantedBy=multi-user.target',
+    'GM_UNIT',
+    // Enabled for the next boots only: this boot runs the steps from user data, right below.
+    `systemctl enable ${HOST_BOOT_UNIT}`,
+    HOST_BOOT_PROGRAM,
+  ];
+}
+
 export function hostUserData(o: HostUserDataOptions): string {
   const settings = [
     `ECS_CLUSTER=${o.clusterName}`,
     // Time the game gets to save its world after SIGTERM.
     `ECS_CONTAINER_STOP_TIMEOUT=${o.stopTimeoutSeconds}s`,
-    // The host is new at every start, so "once" pulls exactly one time per boot and
-    // a task restart after a crash reuses the image instead of pulling it again.
-    'ECS_IMAGE_PULL_BEHAVIOR=once',
+    // The image pulled at boot (or kept on a warm-pool volume) is used as it is, and a task
+    // restart after a crash reuses it instead of pulling again; a missing image is pulled.
+    'ECS_IMAGE_PULL_BEHAVIOR=prefer-cached',
     // On a spot interruption notice the agent drains the task (SIGTERM) at once.
     'ECS_ENABLE_SPOT_INSTANCE_DRAINING=true',
     `ECS_RESERVED_MEMORY=${o.reservedMemoryMiB}`,
@@ -92,6 +178,8 @@ export function hostUserData(o: HostUserDataOptions): string {
     'ECS_DISABLE_PRIVILEGED=true',
     // Bridged tasks get their task role (the world mount uses it), not the host's.
     'ECS_ENABLE_TASK_IAM_ROLE=true',
+    // A warmed instance must not register: ECS would place the game on a host about to be stopped.
+    ...(o.warmPool ? ['ECS_WARM_POOLS_CHECK=true'] : []),
   ];
   const lines = ['#!/bin/bash', 'set -euo pipefail', 'cat >> /etc/ecs/ecs.config <<\'EOF\'', ...settings, 'EOF'];
   if (o.conntrack) {
@@ -100,7 +188,14 @@ export function hostUserData(o: HostUserDataOptions): string {
     // error (never 0 players), which the boot grace absorbs.
     lines.push('systemd-run --no-block --unit=gm-conntrack-tools dnf install -y -q conntrack-tools');
   }
-  // Last, in the foreground: the agent starts only after user data, so a restored world is in place before the game starts.
-  if (o.world) lines.push(...worldLines(o.world));
+  if (o.world) lines.push(...worldPrograms());
+  // The pull first, so it runs while the world is mounted; the world last, in the foreground:
+  // the agent starts only after these steps, so a restored world is in place before the game starts.
+  const bootSteps = [
+    ...(o.prePullImage ? prePullLines(o.prePullImage, o.warmPool ?? false) : []),
+    ...(o.world ? worldLines(o.world) : []),
+  ];
+  if (o.warmPool && bootSteps.length > 0) lines.push(...everyBootLines(bootSteps));
+  else lines.push(...bootSteps);
   return [...lines, ''].join('\n');
 }

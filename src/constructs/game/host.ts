@@ -37,6 +37,14 @@ export interface GameHostProps {
    * where a `gm restore` is put in place at boot. Default: not on the host.
    */
   readonly world?: { readonly fileSystemId: string; readonly region: string };
+  /**
+   * Keep the host stopped in a warm pool between sessions (its volume, and the
+   * image on it, kept). Not with spot: AWS refuses a warm pool on a group with a
+   * mixed instances policy. Default false.
+   */
+  readonly warmPool?: boolean;
+  /** A public image the host pulls at boot, while the ECS agent registers. Default none (the agent pulls). */
+  readonly prePullImage?: string;
 }
 
 /**
@@ -108,6 +116,8 @@ export class GameHost extends Construct {
         stopTimeoutSeconds: props.stopTimeoutSeconds,
         reservedMemoryMiB: ECS_RESERVED_MEMORY_MIB,
         conntrack: props.conntrack,
+        prePullImage: props.prePullImage,
+        warmPool: props.warmPool,
         world: props.world && {
           fileSystemId: props.world.fileSystemId,
           region: props.world.region,
@@ -123,6 +133,7 @@ export class GameHost extends Construct {
       updateDefaultVersion: true,
     });
 
+    if (props.warmPool && props.spot) throw new Error(`game ${props.gameId}: AWS refuses a warm pool on a spot group (mixed instances policy)`);
     const template = { id: this.launchTemplate.id, version: '$Latest' };
     this.group = new AutoscalingGroup(this, 'group', {
       name,
@@ -145,6 +156,14 @@ export class GameHost extends Construct {
           onDemandPercentageAboveBaseCapacity: 0,
           spotAllocationStrategy: 'price-capacity-optimized',
         },
+      } : undefined,
+      // One instance in all: the pool holds it (stopped) while the group is at 0, and a stop returns it
+      // there instead of terminating it. The pool's size is the group's maximum (1) minus its desired
+      // capacity, so no second instance is prepared while the first serves (min size 0).
+      warmPool: props.warmPool ? {
+        poolState: 'Stopped',
+        minSize: 0,
+        instanceReusePolicy: { reuseOnScaleIn: true },
       } : undefined,
       // Group metrics are free; the max-hours alarm watches this one.
       enabledMetrics: ['GroupInServiceInstances'],

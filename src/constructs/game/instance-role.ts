@@ -21,6 +21,11 @@ export interface InstanceRoleProps {
    * pending `gm restore` at boot. Default: no world access.
    */
   readonly world?: { readonly fileSystemArn: string; readonly region: string };
+  /**
+   * Repositories of the game's ECR pull-through cache (an ARN pattern): the
+   * agent's first pull creates the repository and imports the image. Default none.
+   */
+  readonly imageCacheRepositoryArns?: string;
 }
 
 /**
@@ -49,13 +54,14 @@ export class InstanceRole extends Construct {
         {
           Sid: 'JoinOnlyThisCluster',
           Effect: 'Allow',
-          Action: ['ecs:RegisterContainerInstance', 'ecs:DeregisterContainerInstance', 'ecs:Submit*'],
+          // Each action by name (no `Submit*`): the agent reports attachments, containers and tasks.
+          Action: ['ecs:RegisterContainerInstance', 'ecs:DeregisterContainerInstance', 'ecs:SubmitAttachmentStateChanges', 'ecs:SubmitContainerStateChange', 'ecs:SubmitTaskStateChange'],
           Resource: props.clusterArn,
         },
         {
           Sid: 'AgentWithinThisCluster',
           Effect: 'Allow',
-          Action: ['ecs:Poll', 'ecs:StartTelemetrySession', 'ecs:PutSystemLogEvents', 'ecs:UpdateContainerInstancesState', 'ecs:Submit*'],
+          Action: ['ecs:Poll', 'ecs:StartTelemetrySession', 'ecs:PutSystemLogEvents', 'ecs:UpdateContainerInstancesState'],
           Resource: '*',
           Condition: { ArnEquals: { 'ecs:cluster': props.clusterArn } },
         },
@@ -69,7 +75,8 @@ export class InstanceRole extends Construct {
           Sid: 'PullFromEcr',
           Effect: 'Allow',
           Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
-          Resource: '*',
+          // This account's repositories only (an image cache, or the user's own).
+          Resource: `arn:${scopeOf(props.clusterArn, '*').partition}:ecr:*:${scopeOf(props.clusterArn, '*').account}:repository/*`,
         },
         {
           Sid: 'ContainerLogs',
@@ -79,6 +86,19 @@ export class InstanceRole extends Construct {
         },
       ),
     });
+    if (props.imageCacheRepositoryArns) {
+      new IamRolePolicy(this, 'image-cache', {
+        name: 'image-pull-through-cache',
+        role: this.role.id,
+        policy: policyDocument({
+          Sid: 'FillTheImageCache',
+          Effect: 'Allow',
+          // The first pull of an image not yet cached creates its repository and imports it from upstream.
+          Action: ['ecr:CreateRepository', 'ecr:BatchImportUpstreamImage'],
+          Resource: props.imageCacheRepositoryArns,
+        }),
+      });
+    }
     new IamRolePolicy(this, 'ssm', {
       name: 'ssm-session-and-run-command',
       role: this.role.id,
@@ -86,7 +106,7 @@ export class InstanceRole extends Construct {
         {
           Sid: 'RegisterWithSsm',
           Effect: 'Allow',
-          Action: ['ssm:UpdateInstanceInformation', 'ssm:ListInstanceAssociations', 'ssm:UpdateInstanceAssociationStatus'],
+          Action: ['ssm:UpdateInstanceInformation', 'ssm:ListInstanceAssociations'],
           Resource: '*',
         },
         {

@@ -31,7 +31,8 @@ export interface GameLifecycleProps {
 
 /** The hook function may wait this long; hooks time out after it, so a save is never cut short. */
 export const INSTANCE_HOOK_TIMEOUT_SECONDS = 300;
-const HOOK_HEARTBEAT_SECONDS = 360;
+/** Seconds a lifecycle action waits for the hook before it continues on its own. */
+export const HOOK_HEARTBEAT_SECONDS = 360;
 
 /**
  * What happens when the game's instance comes and goes. Lifecycle hooks hold
@@ -62,7 +63,8 @@ export class GameLifecycle extends Construct {
       memoryMiB: 256,
       environment: gameFunctionEnvironment('instance-hook', game, topicArn),
       statements: [
-        { Sid: 'ReadInstances', Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances'], Resource: '*' },
+        // The warm pool too: an instance on its way back there still holds the world while it saves.
+        { Sid: 'ReadInstances', Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeWarmPool', 'ec2:DescribeInstances'], Resource: '*' },
         { Sid: 'CompleteHooks', Effect: 'Allow', Action: 'autoscaling:CompleteLifecycleAction', Resource: group.arn },
         { Sid: 'StartGame', Effect: 'Allow', Action: 'autoscaling:SetDesiredCapacity', Resource: group.arn },
         // Spot only: the on-demand base capacity, raised for one start after spot launches failed. With no

@@ -7,11 +7,25 @@
  * resource exists. The names themselves: src/runtime/names.ts.
  */
 import type { GameConfig } from '../../config/resolve';
+import { runningHourCost } from '../../cost/running-hour';
 import type { RuntimeGame } from '../../runtime/game';
 import type { WakeRoute } from '../../runtime/routes';
 import type { GameResourceNames } from '../../runtime/names';
 
-export function runtimeGame(game: GameConfig, names: GameResourceNames, hostedZoneId: string, ipv6: boolean): RuntimeGame {
+/**
+ * The price of a running hour as the functions are told it: rounded to a
+ * millionth of a dollar (stable between synths, far below what a notice
+ * shows); undefined without a region or without a price for it.
+ */
+export function runtimeUsdPerHour(game: GameConfig, region: string | undefined): number | undefined {
+  if (region === undefined) return undefined;
+  const cost = runningHourCost(game, region);
+  return cost.ok ? Math.round(cost.usdPerHour * 1e6) / 1e6 : undefined;
+}
+
+/** `region` (the game's region) lets the functions quote what a session cost; without it they only say how long it ran. */
+export function runtimeGame(game: GameConfig, names: GameResourceNames, hostedZoneId: string, ipv6: boolean, region?: string): RuntimeGame {
+  const usdPerHour = runtimeUsdPerHour(game, region);
   return {
     id: game.id,
     fqdn: game.fqdn,
@@ -36,6 +50,7 @@ export function runtimeGame(game: GameConfig, names: GameResourceNames, hostedZo
     stopAfterMaxHours: game.watchdog.stopAfterMaxHours,
     stopTimeoutSeconds: game.stopTimeoutSeconds,
     spot: game.spot,
+    ...(usdPerHour === undefined ? {} : { usdPerHour }),
   };
 }
 

@@ -83,6 +83,8 @@ export interface TaskExecutionRoleProps {
   readonly gameId: string;
   readonly scope: ArnScope;
   readonly secrets: GameConfig['secrets'];
+  /** The game's pull-through cache repositories (ARN pattern), when it has an image cache: ECS pulls with this role. */
+  readonly imageCacheRepositoryArns?: string;
 }
 
 /**
@@ -104,7 +106,23 @@ export class TaskExecutionRole extends Construct {
       role: this.role.id,
       policy: policyDocument(
         ...secretReadStatements(props.scope, props.secrets),
-        { Sid: 'PullFromEcr', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], Resource: '*' },
+        // The registry token names no repository; the pulls name this account's repositories only.
+        { Sid: 'EcrToken', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+        {
+          Sid: 'PullFromEcr',
+          Effect: 'Allow',
+          Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
+          Resource: `arn:${props.scope.partition}:ecr:*:${props.scope.account}:repository/*`,
+        },
+        ...(props.imageCacheRepositoryArns
+          ? [{
+            Sid: 'FillTheImageCache',
+            Effect: 'Allow' as const,
+            // The first pull of an image not yet cached creates its repository and imports it from upstream.
+            Action: ['ecr:CreateRepository', 'ecr:BatchImportUpstreamImage'],
+            Resource: props.imageCacheRepositoryArns,
+          }]
+          : []),
       ),
     });
   }

@@ -75,7 +75,7 @@ export class GameWatchdog extends Construct {
       memoryMiB: 128,
       environment: gameFunctionEnvironment('failsafe', game, topicArn),
       statements: [
-        { Sid: 'ReadGroup', Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances'], Resource: '*' },
+        { Sid: 'ReadGroup', Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeWarmPool', 'ec2:DescribeInstances'], Resource: '*' },
         { Sid: 'StopGame', Effect: 'Allow', Action: 'autoscaling:SetDesiredCapacity', Resource: group.arn },
         // Reads the watchdog's state; a stop it makes is recorded there (reason `failsafe`, shown by `gm status`).
         { Sid: 'ReadStateRecordStop', Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:PutParameter'], Resource: this.stateParameter.arn },
@@ -92,28 +92,35 @@ export class GameWatchdog extends Construct {
       entry: 'watchdog',
       functionName: resourceName(props.prefix, game.id, 'watchdog'),
       description: `Counts the players of ${game.fqdn} and stops it when idle`,
-      // A booting game is probed every 5 s for up to 45 s of the run (plus one probe and the saves).
+      // A booting game is probed every 5 s for up to 50 s of the run (plus one probe and the saves).
       timeoutSeconds: 70,
       memoryMiB: 256,
       environment: gameFunctionEnvironment('watchdog', game, topicArn),
       statements: [
-        { Sid: 'FindInstance', Effect: 'Allow', Action: 'autoscaling:DescribeAutoScalingGroups', Resource: '*' },
+        { Sid: 'FindInstance', Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeWarmPool'], Resource: '*' },
+        // The start's timeline: ECS's times of the running task and of its host's registration, read once per start.
+        { Sid: 'FindStartTask', Effect: 'Allow', Action: 'ecs:ListTasks', Resource: '*', Condition: { ArnEquals: { 'ecs:cluster': cluster.arn } } },
+        { Sid: 'ReadStartTask', Effect: 'Allow', Action: 'ecs:DescribeTasks', Resource: `${Fn.replace(cluster.arn, ':cluster/', ':task/')}/*` },
+        { Sid: 'ReadHostRegistration', Effect: 'Allow', Action: 'ecs:DescribeContainerInstances', Resource: `${Fn.replace(cluster.arn, ':cluster/', ':container-instance/')}/*` },
         // The address players reach: the game's records, which the instance hook points at the instance.
         { Sid: 'ReadOwnRecords', Effect: 'Allow', Action: 'route53:ListResourceRecordSets', Resource: `arn:${where.partition}:route53:::hostedzone/${game.hostedZoneId}` },
         { Sid: 'StopGame', Effect: 'Allow', Action: 'autoscaling:SetDesiredCapacity', Resource: group.arn },
         { Sid: 'SeeGameContainer', Effect: 'Allow', Action: 'ecs:DescribeServices', Resource: service.id },
         { Sid: 'KeepState', Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:PutParameter'], Resource: this.stateParameter.arn },
         { Sid: 'ReadSession', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: sessionParameterArn },
-        { Sid: 'CountConnectionsDocument', Effect: 'Allow', Action: 'ssm:SendCommand', Resource: document.document.arn },
-        {
-          Sid: 'CountConnectionsOnThisGamesHost',
-          Effect: 'Allow',
-          Action: 'ssm:SendCommand',
-          Resource: `arn:${where.partition}:ec2:${where.region}:${where.account}:instance/*`,
-          Condition: { StringEquals: { 'ssm:resourceTag/gm:game': game.id } },
-        },
-        { Sid: 'ReadCommandOutput', Effect: 'Allow', Action: 'ssm:GetCommandInvocation', Resource: '*' },
-        { Sid: 'ReadTraffic', Effect: 'Allow', Action: 'cloudwatch:GetMetricData', Resource: '*' },
+        // Only the probe the game uses: a query or traffic game has no use for Run Command on its host.
+        ...(game.probe.type === 'connections' ? [
+          { Sid: 'CountConnectionsDocument', Effect: 'Allow' as const, Action: 'ssm:SendCommand', Resource: document.document.arn },
+          {
+            Sid: 'CountConnectionsOnThisGamesHost',
+            Effect: 'Allow' as const,
+            Action: 'ssm:SendCommand',
+            Resource: `arn:${where.partition}:ec2:${where.region}:${where.account}:instance/*`,
+            Condition: { StringEquals: { 'ssm:resourceTag/gm:game': game.id } },
+          },
+          { Sid: 'ReadCommandOutput', Effect: 'Allow' as const, Action: 'ssm:GetCommandInvocation', Resource: '*' },
+        ] : []),
+        ...(game.probe.type === 'traffic' ? [{ Sid: 'ReadTraffic', Effect: 'Allow' as const, Action: 'cloudwatch:GetMetricData', Resource: '*' }] : []),
         { Sid: 'StopSchedule', Effect: 'Allow', Action: 'events:DisableRule', Resource: this.schedule.arn },
         { Sid: 'Notify', Effect: 'Allow', Action: 'sns:Publish', Resource: topicArn },
       ],

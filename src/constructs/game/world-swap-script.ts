@@ -143,7 +143,7 @@ if [ ! -d "$world/$keep" ]; then
   mkdir -p "$world/$keep.partial"
   printf '%s\n' "$source" > "$world/$keep.partial/.swap-source"
   # Owned like the world (uid 1000, ec2-user on the host), so the folder set aside can be deleted over SFTP.
-  chown -R 1000:1000 "$world/$keep.partial" || log "could not hand $keep to uid 1000; delete it as root"
+  chown 1000:1000 "$world/$keep.partial" || log "could not hand $keep to uid 1000; delete it as root"
   mv -T "$world/$keep.partial" "$world/$keep"
 fi
 

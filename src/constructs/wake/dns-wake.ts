@@ -104,7 +104,8 @@ export class DnsWake extends Construct {
       environment: checkedEnvironment('waker', { GM_GAME_REGION: props.gameRegion, GM_TOPIC_ARN: props.topicArn }, 'the zone'),
       statements: [
         // Describe calls cannot be scoped to a resource.
-        { Sid: 'ReadGroups', Effect: 'Allow', Action: 'autoscaling:DescribeAutoScalingGroups', Resource: '*' },
+        // The warm pool too: a wake must wait for an instance that saves on its way back there.
+        { Sid: 'ReadGroups', Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeWarmPool'], Resource: '*' },
         {
           Sid: 'StartGames',
           Effect: 'Allow',

@@ -37,7 +37,13 @@ export type HookEvent =
   /** An instance leaves service (terminated, or returned to the warm pool): the game on it must save. */
   | { readonly kind: 'terminate'; readonly instanceId: string; readonly action: LifecycleAction }
   /** EC2 → warm pool, warm pool → EC2: the game never runs there. */
-  | { readonly kind: 'warm-pool'; readonly instanceId: string; readonly action: LifecycleAction }
+  | {
+      readonly kind: 'warm-pool';
+      readonly instanceId: string;
+      readonly action: LifecycleAction;
+      /** A new instance launched into the pool: its first boot pulls the game's image before it is stopped. */
+      readonly intoPool: boolean;
+    }
   /** EC2 reclaims a spot instance in about two minutes. */
   | { readonly kind: 'spot'; readonly instanceId: string }
   | { readonly kind: 'launch-failed'; readonly failure: LaunchFailure }
@@ -113,7 +119,7 @@ export function classify(event: unknown, game: Pick<HookGame, 'asgName'>): HookE
   // Leaving service, terminated or returned to the warm pool: the game runs there and must save.
   if (transition === TERMINATING && origin === 'AutoScalingGroup') return { kind: 'terminate', instanceId, action };
   if ((transition === LAUNCHING || transition === TERMINATING) && (origin === 'WarmPool' || destination === 'WarmPool')) {
-    return { kind: 'warm-pool', instanceId, action };
+    return { kind: 'warm-pool', instanceId, action, intoPool: transition === LAUNCHING && destination === 'WarmPool' };
   }
   // Without Origin/Destination (older event shapes, hand-written events) the transition alone decides.
   if (origin === undefined && destination === undefined) {
@@ -185,6 +191,61 @@ export function freshWatchdogState(instanceId: string, launchedAt: string, now: 
     // The start this launch serves: the session is deleted at the end of the stop, this state stays until the next launch.
     ...(session ? { wakeAt: session.startedAt, startSource: session.source } : {}),
     ...(session?.lookupAt ? { lookupAt: session.lookupAt } : {}),
+  };
+}
+
+// ---------------------------------------------------------------- the timeline
+
+const secondsBetween = (from: string, to: string): number => Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
+
+/**
+ * The state with the time the launch saw its instance running (its public
+ * address there), when the stored state is this launch's and has none yet;
+ * undefined when there is nothing to write (a replay, or a newer launch's state).
+ */
+export function withInstanceRunning(state: WatchdogState | undefined, instanceId: string, launchedAt: string, at: string): WatchdogState | undefined {
+  if (!state || state.instanceId !== instanceId || !sameInstant(state.launchedAt, launchedAt) || state.instanceRunningAt !== undefined) return undefined;
+  return { ...state, instanceRunningAt: at };
+}
+
+/** Seconds from the launch to the instance running, for the metric. */
+export function bootSeconds(state: WatchdogState): number | undefined {
+  return state.instanceRunningAt === undefined ? undefined : secondsBetween(state.launchedAt, state.instanceRunningAt);
+}
+
+/** What the terminate hook saw of a stop (ISO times). */
+export interface StopTimes {
+  /** The hook began stopping the game and draining the instance. */
+  readonly drainStartedAt: string;
+  /** The game's container had exited (the world saved); absent when the wait timed out. */
+  readonly containerExitedAt?: string;
+  /** The lifecycle action was completed: EC2 terminates the instance (or the warm pool takes it) from here. */
+  readonly terminatedAt?: string;
+}
+
+/**
+ * The state with the stop's times, when the stored state is this instance's
+ * and has none yet (a retried stop keeps the first attempt's); undefined when
+ * there is nothing to write.
+ */
+export function withStopTimes(state: WatchdogState | undefined, instanceId: string, times: StopTimes): WatchdogState | undefined {
+  if (!state || state.instanceId !== instanceId || state.drainStartedAt !== undefined) return undefined;
+  return {
+    ...state,
+    drainStartedAt: times.drainStartedAt,
+    ...(times.containerExitedAt ? { containerExitedAt: times.containerExitedAt } : {}),
+    ...(times.terminatedAt ? { terminatedAt: times.terminatedAt } : {}),
+  };
+}
+
+/** The stop's phases in seconds, as metrics: decided → drain, drain → container exited (the save), exited → terminated, and in all. */
+export function stopPhaseSeconds(state: WatchdogState): Partial<Record<'StopDrainSeconds' | 'StopSaveSeconds' | 'StopTerminateSeconds' | 'StopSeconds', number>> {
+  const { stopRequestedAt: decided, drainStartedAt: drain, containerExitedAt: exited, terminatedAt: terminated } = state;
+  return {
+    ...(decided && drain ? { StopDrainSeconds: secondsBetween(decided, drain) } : {}),
+    ...(drain && exited ? { StopSaveSeconds: secondsBetween(drain, exited) } : {}),
+    ...(exited && terminated ? { StopTerminateSeconds: secondsBetween(exited, terminated) } : {}),
+    ...(decided && terminated ? { StopSeconds: secondsBetween(decided, terminated) } : {}),
   };
 }
 

@@ -32,6 +32,7 @@ import {
   type InstanceFacts,
 } from './aws';
 import {
+  bootSeconds,
   drainTimeoutMs,
   freshWatchdogState,
   keepsStoredState,
@@ -44,7 +45,11 @@ import {
   sessionEndsHere,
   sessionWithFailure,
   spotPlan,
+  stopPhaseSeconds,
   stoppedNoticeDue,
+  withInstanceRunning,
+  withStopTimes,
+  type StopTimes,
   type HookEvent,
   type HookGame,
   type LaunchFailure,
@@ -108,6 +113,7 @@ export type HookMetric =
   | 'NoticeFailed'
   | 'SessionWriteFailed'
   | 'StopNotRecorded'
+  | 'TimelineNotRecorded'
   | 'HookFailed';
 
 export interface FlowContext {
@@ -139,7 +145,8 @@ export type HookOutcome =
       readonly notified: boolean;
       readonly restarted: boolean;
     }
-  | { readonly kind: 'warm-pool'; readonly instanceId: string; readonly lifecycle: LifecycleOutcome }
+  /** `left-to-heartbeat`: not completed on purpose; Auto Scaling continues after the hook's heartbeat timeout. */
+  | { readonly kind: 'warm-pool'; readonly instanceId: string; readonly lifecycle: LifecycleOutcome | 'left-to-heartbeat' }
   | { readonly kind: 'spot'; readonly instanceId: string; readonly action: 'relaunch' | 'stop' | 'none'; readonly notified: boolean }
   | { readonly kind: 'launch-failed'; readonly action: LaunchFailurePlan['action'] | 'stale'; readonly failures?: number }
   | { readonly kind: 'ignore'; readonly reason: string; readonly instanceId?: string };
@@ -151,6 +158,13 @@ export async function runEvent(event: Exclude<HookEvent, { kind: 'skip' }>, ctx:
     case 'terminate':
       return terminate(event.instanceId, event.action, ctx);
     case 'warm-pool':
+      if (event.intoPool) {
+        // Auto Scaling stops a warming instance as soon as its launch action completes, user data or not:
+        // left to the heartbeat timeout (result CONTINUE), its first boot finishes pulling the game's image
+        // (the host's boot program does it in the foreground), so the first warm start downloads nothing.
+        ctx.telemetry.logger.info('instance entering the warm pool: its first boot pulls the image; the action continues at the heartbeat timeout', { instanceId: event.instanceId });
+        return { kind: 'warm-pool', instanceId: event.instanceId, lifecycle: 'left-to-heartbeat' };
+      }
       return { kind: 'warm-pool', instanceId: event.instanceId, lifecycle: await complete(event.action) };
     case 'spot':
       return spot(event.instanceId, ctx);
@@ -277,9 +291,27 @@ async function drainInstance(instanceId: string, ctx: FlowContext): Promise<stri
   return arns;
 }
 
-/** Waits (bounded) until the drained tasks have exited, i.e. the world is saved. */
-async function waitForTasksToExit(arns: readonly string[], ctx: FlowContext): Promise<void> {
-  if (arns.length === 0) return;
+/**
+ * Writes a time of the timeline into the watchdog state (`change` returns
+ * undefined when there is nothing to write) and measures it once: only the
+ * write that records it measures it, so a repeated event adds nothing. A
+ * failure costs only the timeline, never the launch or the stop.
+ */
+async function recordTimeline(ctx: FlowContext, what: string, change: (state: WatchdogState | undefined) => WatchdogState | undefined, measure: (state: WatchdogState) => void): Promise<void> {
+  try {
+    const updated = change(await readWatchdogState(ctx));
+    if (!updated) return;
+    await step('write watchdog state', () => writeParameter(ctx.game.stateParameterName, JSON.stringify(updated)));
+    measure(updated);
+  } catch (e) {
+    count(ctx, isTransientError(e) ? 'TransientError' : 'TimelineNotRecorded');
+    ctx.telemetry.logger.warn(`could not record ${what} in the watchdog state; the start and stop go on without it`, { error: describeError(e) });
+  }
+}
+
+/** Waits (bounded) until the drained tasks have exited, i.e. the world is saved; true once they have. */
+async function waitForTasksToExit(arns: readonly string[], ctx: FlowContext): Promise<boolean> {
+  if (arns.length === 0) return true;
   const { game, timing } = ctx;
   const timeoutMs = drainTimeoutMs(game.stopTimeoutSeconds, timing.drainGraceMs, timing.drainWaitMaxMs);
   const wait = await step('wait for game task to stop', () =>
@@ -294,6 +326,7 @@ async function waitForTasksToExit(arns: readonly string[], ctx: FlowContext): Pr
     count(ctx, 'DrainTimedOut');
     ctx.telemetry.logger.error(drainTimedOutLog(timeoutMs), { tasksStillRunning: wait.last ?? null });
   }
+  return wait.done;
 }
 
 // ---------------------------------------------------------------- launch
@@ -335,6 +368,7 @@ async function launch(instanceId: string, action: LifecycleAction, time: string 
       onTransientError: onTransient(ctx, 'describing the instance'),
     }),
   );
+  const runningAt = wait.done ? now(ctx).toISOString() : undefined;
   if (!wait.done) {
     count(ctx, 'PublicAddressMissing');
     log.error(publicAddressMissingLog(game.ipv6, ctx.timing.addressWaitMs), { instanceId, found: wait.last ?? null });
@@ -356,6 +390,14 @@ async function launch(instanceId: string, action: LifecycleAction, time: string 
 
   const lifecycle = await completeOwn(action, ctx);
   if (lifecycle === 'completed') count(ctx, 'InstanceLaunched');
+  // After the action, off the start's path: EC2 gives the public address when the instance runs.
+  // Not for a replay: it keeps what the watchdog learned as it is.
+  if (!replay && runningAt !== undefined) {
+    await recordTimeline(ctx, 'when the instance ran', (state) => withInstanceRunning(state, instanceId, launchedAt, runningAt), (state) => {
+      const seconds = bootSeconds(state);
+      if (seconds !== undefined) telemetry.measure('InstanceBootSeconds', 'Seconds', seconds);
+    });
+  }
   return { kind: 'launch', instanceId, started: true, dns, lifecycle };
 }
 
@@ -383,9 +425,11 @@ async function terminate(instanceId: string, action: LifecycleAction, ctx: FlowC
 
   const first = await describe(ctx);
   const stopsFirst = leavingRole(first, instanceId) === 'stop';
+  const drainStartedAt = now(ctx).toISOString();
   if (stopsFirst) await stopGameService(ctx);
   const drained = await drainInstance(instanceId, ctx);
-  await waitForTasksToExit(drained, ctx);
+  const exited = await waitForTasksToExit(drained, ctx);
+  const stopTimes: StopTimes = { drainStartedAt, ...(exited ? { containerExitedAt: now(ctx).toISOString() } : {}) };
 
   // Look again: Auto Scaling may have launched a replacement while this instance saved.
   const afterDrain = await describe(ctx);
@@ -404,6 +448,10 @@ async function terminate(instanceId: string, action: LifecycleAction, ctx: FlowC
   }
 
   const lifecycle = await completeOwn(action, ctx);
+  const terminatedAt = now(ctx).toISOString();
+  await recordTimeline(ctx, "the stop's times", (state) => withStopTimes(state, instanceId, { ...stopTimes, terminatedAt }), (state) => {
+    for (const [metric, seconds] of Object.entries(stopPhaseSeconds(state))) ctx.telemetry.measure(metric, 'Seconds', seconds);
+  });
   if (role !== 'stop') {
     if (lifecycle === 'completed') count(ctx, 'InstanceReplaced');
     return { kind: 'terminate', instanceId, role, dns, lifecycle, notified: false, restarted: false };
@@ -454,7 +502,7 @@ async function endOfStop(instanceId: string, lifecycle: LifecycleOutcome, ctx: F
   let notified = false;
   if (stoppedNoticeDue(stored, lifecycle)) {
     // Thrown when it fails: the retry publishes it, since nothing has recorded it yet.
-    await publish(ctx, 'stopped', stoppedNotice(game.fqdn, since === undefined ? undefined : Math.max(0, ctx.clock.now() - since)));
+    await publish(ctx, 'stopped', stoppedNotice(game.fqdn, since === undefined ? undefined : Math.max(0, ctx.clock.now() - since), game.usdPerHour));
     count(ctx, 'InstanceStopped');
     notified = true;
     if (stored.kind === 'session') await writeSessionQuietly(ctx, { ...stored.session, stoppedNoticeAt: now(ctx).toISOString() }, 'the stopped notice');

@@ -3,11 +3,21 @@ import type { Session } from '../../runtime/session';
 import type { Notice } from '../shared/notices';
 import { formatDuration, MAX_LAUNCH_FAILURES, type LaunchFailure, type SpotPlan } from './decide';
 
-export function stoppedNotice(fqdn: string, uptimeMs: number | undefined): Notice {
-  return {
-    subject: `${fqdn} stopped`,
-    message: uptimeMs === undefined ? `stopped ${fqdn}` : `stopped ${fqdn} after ${formatDuration(uptimeMs)}`,
-  };
+/** What a session of `uptimeMs` cost at `usdPerHour`, in the words of a notice ("about $0.11", "less than $0.01"). */
+export function sessionCost(uptimeMs: number, usdPerHour: number): string {
+  const usd = (Math.max(0, uptimeMs) / 3_600_000) * usdPerHour;
+  return usd < 0.005 ? 'less than $0.01' : `about $${usd.toFixed(2)}`;
+}
+
+/**
+ * `usdPerHour` is the game's list price of a running hour (the runtime game's
+ * `usdPerHour`); without it, or without the uptime, the notice says no price.
+ * A spot hour is quoted at the on-demand price, the most it can cost.
+ */
+export function stoppedNotice(fqdn: string, uptimeMs: number | undefined, usdPerHour?: number): Notice {
+  if (uptimeMs === undefined) return { subject: `${fqdn} stopped`, message: `stopped ${fqdn}` };
+  const cost = usdPerHour === undefined ? '' : `, ${sessionCost(uptimeMs, usdPerHour)} at list price`;
+  return { subject: `${fqdn} stopped`, message: `stopped ${fqdn} after ${formatDuration(uptimeMs)}${cost}` };
 }
 
 /** The game starts again at the end of its stop, for a wake that came while it was stopping. */

@@ -245,3 +245,11 @@ export function failedOutcomes(outcomes: readonly GameOutcome[]): Extract<GameOu
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** Lookup → wake call of each game this invocation started from a lookup, in whole seconds (never negative). */
+export function wakeDelays(outcomes: readonly GameOutcome[]): { readonly game: string; readonly seconds: number }[] {
+  return outcomes.flatMap((o) => {
+    if (o.result !== 'started' || o.session.lookupAt === undefined) return [];
+    return [{ game: o.game, seconds: Math.max(0, Math.round((Date.parse(o.session.startedAt) - Date.parse(o.session.lookupAt)) / 1000)) }];
+  });
+}

@@ -19,6 +19,7 @@ import {
   outcomeCounts,
   parseBatch,
   readSubscriptionEvent,
+  wakeDelays,
   type GameMatch,
   type GameOutcome,
   type GameResult,
@@ -83,6 +84,8 @@ export async function handleEvent(event: unknown, context: WakerContext): Promis
     const outcomes = await mapWithConcurrency(matches, WAKE_CONCURRENCY, (match) => wakeGame(match, context));
     for (const outcome of outcomes) logOutcome(outcome, context);
     for (const { name, value, game } of outcomeCounts(outcomes, batch.malformed)) telemetry.count(name, value, game);
+    // The first phase of a start: the query log's delivery and this function's work. Once per start: only the wake that claimed the session measures it.
+    for (const { game, seconds } of wakeDelays(outcomes)) telemetry.measure('LookupToWakeSeconds', 'Seconds', seconds, game);
 
     const failed = failedOutcomes(outcomes);
     if (failed.length > 0) throw new WakeFailedError(failed);

@@ -1,12 +1,14 @@
 /**
  * The AWS calls only the watchdog makes (the group, parameters, session and
  * notices go through src/lambdas/shared): whether the game's container runs,
- * the game's published address, and turning its own schedule off.
+ * ECS's times of a start, the game's published address, and turning its own
+ * schedule off.
  */
-import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { DescribeContainerInstancesCommand, DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { DisableRuleCommand } from '@aws-sdk/client-eventbridge';
 import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { ecs, eventBridge, route53 } from '../shared/clients';
+import type { StartTimes } from './decide';
 import { serviceMissingError } from './messages';
 
 /**
@@ -44,4 +46,33 @@ export async function readGameRecords(hostedZoneId: string, fqdn: string): Promi
 /** Turns the watchdog's own schedule off (the instance hook turns it on at the next launch). */
 export async function disableSchedule(ruleName: string): Promise<void> {
   await eventBridge().send(new DisableRuleCommand({ Name: ruleName }));
+}
+
+/**
+ * ECS's own times of the start on `instanceId`, read once per start (when the
+ * game's container is first seen running): three calls, because a task names
+ * its container instance and only the container instance names its EC2
+ * instance and registration time. Undefined when no running task of the
+ * service is on that instance.
+ */
+export async function readEcsStartTimes(clusterName: string, serviceName: string, instanceId: string): Promise<StartTimes | undefined> {
+  const listed = await ecs().send(new ListTasksCommand({ cluster: clusterName, serviceName, desiredStatus: 'RUNNING' }));
+  const taskArns = (listed.taskArns ?? []).slice(0, 100);
+  if (taskArns.length === 0) return undefined;
+  const { tasks = [] } = await ecs().send(new DescribeTasksCommand({ cluster: clusterName, tasks: taskArns }));
+  const hostArns = [...new Set(tasks.flatMap((t) => (t.containerInstanceArn ? [t.containerInstanceArn] : [])))];
+  if (hostArns.length === 0) return undefined;
+  const { containerInstances = [] } = await ecs().send(new DescribeContainerInstancesCommand({ cluster: clusterName, containerInstances: hostArns }));
+  const host = containerInstances.find((c) => c.ec2InstanceId === instanceId);
+  if (!host) return undefined;
+  // The newest running task on this host: a restarted container replaces an older one.
+  const task = tasks
+    .filter((t) => t.containerInstanceArn === host.containerInstanceArn && t.lastStatus === 'RUNNING')
+    .sort((a, b) => (b.startedAt?.getTime() ?? 0) - (a.startedAt?.getTime() ?? 0))[0];
+  return {
+    ...(host.registeredAt ? { agentRegisteredAt: host.registeredAt.toISOString() } : {}),
+    ...(task?.pullStartedAt ? { pullStartedAt: task.pullStartedAt.toISOString() } : {}),
+    ...(task?.pullStoppedAt ? { pullStoppedAt: task.pullStoppedAt.toISOString() } : {}),
+    ...(task?.startedAt ? { taskStartedAt: task.startedAt.toISOString() } : {}),
+  };
 }

@@ -20,8 +20,26 @@ export interface DecideConfig {
   readonly stopAfterMaxHours: boolean;
 }
 
+/** What "ready in N s" counts from: the player's lookup, the start (`gm start`, no lookup), or this instance's launch (a replacement). */
+export type ReadyFrom = 'lookup' | 'start' | 'launch';
+
+/**
+ * Where the wait went, in whole seconds; a phase whose times were not
+ * recorded is absent. The phases do not add up to the total: the gaps between
+ * them (the task placed on the registered host, the container created after
+ * the pull) are short and belong to no one phase.
+ * - instance: from the lookup (or the start, or the launch) until the host's ECS agent registered;
+ * - image: the game task's image pull;
+ * - game: from the container running until the game answered its first probe.
+ */
+export interface StartPhases {
+  readonly instance?: number;
+  readonly image?: number;
+  readonly game?: number;
+}
+
 export type Action =
-  | { readonly type: 'notify-ready'; readonly seconds: number }
+  | { readonly type: 'notify-ready'; readonly seconds: number; readonly from: ReadyFrom; readonly phases: StartPhases }
   | { readonly type: 'stop'; readonly reason: WatchdogStopReason; readonly minutes: number }
   /** Up for maxHours: said once, with whether this run stops it. */
   | { readonly type: 'max-hours'; readonly hours: number; readonly stopping: boolean };
@@ -124,13 +142,88 @@ export function isResumedWatch(state: WatchdogState, config: Pick<DecideConfig, 
   return state.watchingSince !== undefined && minutesBetween(state.launchedAt, new Date(state.watchingSince)) >= config.startupMinutes;
 }
 
-/** When "ready in N s" counts from: the player's lookup that started this launch, else the launch. */
-export function readinessStart(state: WatchdogState, session: Session | undefined): string {
-  if (session?.lookupAt === undefined) return state.launchedAt;
+export interface ReadinessStart {
+  /** ISO time. */
+  readonly at: string;
+  readonly from: ReadyFrom;
+}
+
+/**
+ * When "ready in N s" counts from: the player's lookup that started this
+ * launch, else the start (the wake call, e.g. `gm start`), else the launch.
+ * A launch long after the session's start is a replacement: it counts from
+ * its own launch. The session is read first; the state's copy of it (made at
+ * launch) stands in when the session could not be read.
+ */
+export function readinessStart(state: WatchdogState, session: Session | undefined): ReadinessStart {
   const launched = Date.parse(state.launchedAt);
-  const lookup = Date.parse(session.lookupAt);
-  const followsStart = Math.abs(launched - Date.parse(session.startedAt)) <= LAUNCH_FOLLOWS_START_MS;
-  return followsStart && lookup <= launched ? session.lookupAt : state.launchedAt;
+  const wakeAt = session?.startedAt ?? state.wakeAt;
+  const lookupAt = session ? session.lookupAt : state.lookupAt;
+  const followsStart = wakeAt !== undefined && Math.abs(launched - Date.parse(wakeAt)) <= LAUNCH_FOLLOWS_START_MS;
+  if (followsStart && lookupAt !== undefined && Date.parse(lookupAt) <= launched) return { at: lookupAt, from: 'lookup' };
+  if (followsStart && wakeAt !== undefined && Date.parse(wakeAt) <= launched) return { at: wakeAt, from: 'start' };
+  return { at: state.launchedAt, from: 'launch' };
+}
+
+const secondsBetween = (from: string | undefined, to: string | undefined): number | undefined =>
+  from === undefined || to === undefined ? undefined : Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
+
+/**
+ * The phases of a start that got ready at `readyAt` (see StartPhases). The
+ * instance phase ends when the host's agent registered; an instance back from
+ * the warm pool registered before this launch, so its phase ends when it ran
+ * again (as the instance hook saw it).
+ */
+export function startPhases(state: WatchdogState, readyFrom: ReadinessStart, readyAt: string): StartPhases {
+  const registeredThisLaunch = state.agentRegisteredAt !== undefined && Date.parse(state.agentRegisteredAt) >= Date.parse(state.launchedAt);
+  const hostUp = registeredThisLaunch ? state.agentRegisteredAt : state.instanceRunningAt;
+  const instance = secondsBetween(readyFrom.at, hostUp);
+  const image = secondsBetween(state.pullStartedAt, state.pullStoppedAt);
+  const game = secondsBetween(state.taskRunningAt, readyAt);
+  return { ...(instance !== undefined ? { instance } : {}), ...(image !== undefined ? { image } : {}), ...(game !== undefined ? { game } : {}) };
+}
+
+/** ECS's times of this start, as `readEcsStartTimes` (aws.ts) read them (ISO). */
+export interface StartTimes {
+  readonly agentRegisteredAt?: string;
+  readonly pullStartedAt?: string;
+  readonly pullStoppedAt?: string;
+  readonly taskStartedAt?: string;
+}
+
+/**
+ * The state with the start's times recorded once: ECS's where it answered,
+ * else the time the watchdog saw the container running. A time already
+ * recorded is never replaced, so every reader sees one timeline.
+ */
+export function withStartTimes(state: WatchdogState, times: StartTimes | undefined, containerSeenAt: string): WatchdogState {
+  const keep = <K extends keyof WatchdogState>(key: K, value: WatchdogState[K] | undefined) =>
+    state[key] === undefined && value !== undefined ? { [key]: value } : {};
+  return {
+    ...state,
+    ...keep('agentRegisteredAt', times?.agentRegisteredAt),
+    ...keep('pullStartedAt', times?.pullStartedAt),
+    ...keep('pullStoppedAt', times?.pullStoppedAt),
+    ...keep('taskRunningAt', times?.taskStartedAt ?? containerSeenAt),
+  };
+}
+
+/**
+ * While a start is booting, the instance hook records when the instance ran
+ * (`instanceRunningAt`) in the stored state while a watchdog run may be
+ * probing with its own copy: the run takes the hook's time over from the
+ * stored state of the same launch before it saves, instead of erasing it.
+ */
+export function adoptHookTimes(state: WatchdogState, stored: ParsedState<WatchdogState>): WatchdogState {
+  if (state.instanceRunningAt !== undefined || !stored.ok) return state;
+  const other = stored.value;
+  if (other.instanceId !== state.instanceId || other.launchedAt !== state.launchedAt || other.instanceRunningAt === undefined) return state;
+  return { ...state, instanceRunningAt: other.instanceRunningAt };
+}
+
+/** The run must look at the stored state again before saving: the hook may still add its time of this boot. */
+export function awaitsHookTimes(state: WatchdogState): boolean {
+  return state.readyAt === undefined && state.instanceRunningAt === undefined;
 }
 
 // ---------------------------------------------------------------- probing
@@ -162,8 +255,8 @@ export function probeHost(fqdn: string, records: { readonly ipv4?: string; reado
 export interface RunFacts {
   /** The time of the probe's answer. */
   readonly now: Date;
-  /** ISO time readiness counts from (see `readinessStart`). */
-  readonly readyFrom: string;
+  /** When readiness counts from (see `readinessStart`). */
+  readonly readyFrom: ReadinessStart;
 }
 
 export function decide(state: WatchdogState, probe: ProbeResult, facts: RunFacts, config: DecideConfig): Decision {
@@ -216,7 +309,12 @@ function afterAnswer(state: WatchdogState, players: number, facts: RunFacts, con
     // nobody follows (a scanner, a friend who changed their mind) ends too.
     next = { ...next, readyAt: nowIso, lastPlayersAt: nowIso, idleSince: nowIso };
     if (!isResumedWatch(state, config)) {
-      actions.push({ type: 'notify-ready', seconds: Math.max(0, Math.round((now.getTime() - Date.parse(facts.readyFrom)) / 1000)) });
+      actions.push({
+        type: 'notify-ready',
+        seconds: Math.max(0, Math.round((now.getTime() - Date.parse(facts.readyFrom.at)) / 1000)),
+        from: facts.readyFrom.from,
+        phases: startPhases(next, facts.readyFrom, nowIso),
+      });
     }
   } else if (probeErrorsSince !== undefined) {
     // The minutes the probe could not answer are unknown, not idle: pause the

@@ -16,8 +16,10 @@ import { requestStop } from '../shared/stop';
 import { step } from '../shared/steps';
 import type { Telemetry } from '../shared/telemetry';
 import { describeError, errorName, isTransientError } from '../shared/transient';
-import { disableSchedule, gameContainerRunning, readGameRecords } from './aws';
+import { disableSchedule, gameContainerRunning, readEcsStartTimes, readGameRecords } from './aws';
 import {
+  adoptHookTimes,
+  awaitsHookTimes,
   chooseInstance,
   decide,
   keepProbing,
@@ -26,8 +28,11 @@ import {
   resumeIfRestarted,
   startState,
   stoppingState,
+  withStartTimes,
   type Action,
   type ProbeHost,
+  type StartPhases,
+  type StartTimes,
 } from './decide';
 import { connectAddress, CONTAINER_NOT_RUNNING_ERROR, groupMissingError, LOG, noticesFor, operatorCommands } from './messages';
 import { COMMAND_DEADLINE_MS } from './probes/connections';
@@ -54,9 +59,12 @@ export type WatchdogOutcome =
 export const READY_PROBE_INTERVAL_MS = 5_000;
 /**
  * No probe starts later than this after the run began, so a run ends within
- * about 50 s (a query waits 5 s at most) and does not overlap the next one.
+ * about 55 s (a query waits 5 s at most) and does not overlap the next one a
+ * minute later. It also bounds how late readiness is seen: every 5 s within a
+ * run, and 10 s from a run's last probe to the next run's first, so a game is
+ * seen ready within 10 s of answering (__tests__/loop/start-timeline.test.ts).
  */
-export const READY_WAIT_MS = 45_000;
+export const READY_WAIT_MS = 50_000;
 
 export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogOutcome> {
   const { game, clock, telemetry } = ctx;
@@ -91,9 +99,11 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogOutcome
   }
 
   const resumed = resumeIfRestarted(loaded.state, group.desiredCapacity, new Date(clock.now()));
-  const { probe, attempts, containerSeenAt } = await step('probe players', () => probeUntilAnswered(ctx, instanceId, resumed, started));
-  // When the container was first seen running: the start timeline keeps it after ECS forgets the task.
-  const state = containerSeenAt !== undefined && resumed.taskRunningAt === undefined ? { ...resumed, taskRunningAt: new Date(containerSeenAt).toISOString() } : resumed;
+  const { probe, attempts, containerSeenAt, startTimes } = await step('probe players', () => probeUntilAnswered(ctx, instanceId, resumed, started));
+  // The start's times, recorded once: the timeline outlives the task ECS forgets.
+  const state = containerSeenAt !== undefined && resumed.taskRunningAt === undefined
+    ? withStartTimes(resumed, await startTimes, new Date(containerSeenAt).toISOString())
+    : resumed;
   if (probe.ok) {
     telemetry.count('Players', probe.players);
     telemetry.measure('ProbeLatency', 'Milliseconds', probe.latencyMs);
@@ -102,7 +112,8 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogOutcome
     logger.warn(LOG.probeFailed, { error: probe.error, type: game.probe.type, instanceId, attempts });
   }
 
-  const decision = decide(state, probe, { now: new Date(clock.now()), readyFrom: readinessStart(state, session) }, game);
+  const decided = decide(state, probe, { now: new Date(clock.now()), readyFrom: readinessStart(state, session) }, game);
+  const decision = awaitsHookTimes(resumed) ? { ...decided, state: adoptHookTimes(decided.state, await rereadState(ctx)) } : decided;
   logger.info(LOG.decision, { probe, attempts, actions: decision.actions, instanceId });
 
   // Scale, then save, then announce. A failed scale-down fails the run with
@@ -115,11 +126,49 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogOutcome
   const stop = decision.actions.find((a) => a.type === 'stop');
   if (stop) await step('stop game', () => requestStop(game, stop.reason, new Date(clock.now()), undefined, { group, state: decision.state }));
   else await saveState(ctx, decision.state);
+  // After the save: a run that fails to save decides (and measures) again, so each start is measured once.
   for (const action of decision.actions) {
-    if (action.type === 'notify-ready') telemetry.measure('StartupSeconds', 'Seconds', action.seconds);
+    if (action.type !== 'notify-ready') continue;
+    telemetry.measure('StartupSeconds', 'Seconds', action.seconds);
+    for (const [phase, metric] of PHASE_METRICS) {
+      const value = action.phases[phase];
+      if (value !== undefined) telemetry.measure(metric, 'Seconds', value);
+    }
   }
   await publishAll(ctx, decision);
   return { status: 'probed', instanceId, probe, actions: decision.actions };
+}
+
+/** The start's phases as metrics (EMF, namespace GameManagement, dimension game). */
+const PHASE_METRICS: readonly (readonly [keyof StartPhases, string])[] = [
+  ['instance', 'StartInstanceSeconds'],
+  ['image', 'StartImageSeconds'],
+  ['game', 'StartGameSeconds'],
+];
+
+/** The stored state once more, for the hook's time of this boot; unreadable, the run saves what it has. */
+async function rereadState(ctx: WatchdogContext) {
+  try {
+    return parseWatchdogState(await step('read watchdog state again', () => readParameter(ctx.game.stateParameterName)));
+  } catch (e) {
+    if (!isTransientError(e)) throw e;
+    return { ok: false as const, problem: describeError(e) };
+  }
+}
+
+/**
+ * ECS's times of this start; a failure costs only the timeline (the time the
+ * container was seen running stands in), never the run: a missing permission
+ * is logged and counted.
+ */
+async function ecsStartTimes({ game, telemetry }: WatchdogContext, instanceId: string): Promise<StartTimes | undefined> {
+  try {
+    return await step('read start times', () => readEcsStartTimes(game.clusterName, game.serviceName, instanceId));
+  } catch (e) {
+    telemetry.logger.warn(LOG.startTimesUnread, { error: describeError(e), errorName: errorName(e) });
+    telemetry.count('StartTimesUnread');
+    return undefined;
+  }
 }
 
 /** The session, or none when it cannot be read: it only dates readiness and earlier states, never worth failing the run. */
@@ -144,10 +193,11 @@ async function probeUntilAnswered(
   instanceId: string,
   state: WatchdogState,
   started: number,
-): Promise<{ probe: ProbeResult; attempts: number; containerSeenAt?: number }> {
+): Promise<{ probe: ProbeResult; attempts: number; containerSeenAt?: number; startTimes?: Promise<StartTimes | undefined> }> {
   const { game, clock } = ctx;
   let running = false;
   let containerSeenAt: number | undefined;
+  let startTimes: Promise<StartTimes | undefined> | undefined;
   let host: ProbeHost | undefined;
 
   const probeOnce = async (): Promise<ProbeResult> => {
@@ -156,6 +206,8 @@ async function probeUntilAnswered(
       if (checked !== true) return checked;
       running = true;
       containerSeenAt = clock.now();
+      // Read while the probes go on (it never throws), so the ready notice waits for no ECS call.
+      if (state.taskRunningAt === undefined && state.readyAt === undefined) startTimes = ecsStartTimes(ctx, instanceId);
     }
     // Probes end by about READY_WAIT_MS plus one query, whatever they wait for.
     const deadlineMs = Math.max(QUERY_TIMEOUT_MS, Math.min(COMMAND_DEADLINE_MS, started + READY_WAIT_MS + QUERY_TIMEOUT_MS - clock.now()));
@@ -177,7 +229,7 @@ async function probeUntilAnswered(
     probe = await probeOnce();
     attempts++;
   }
-  return { probe, attempts, ...(containerSeenAt !== undefined ? { containerSeenAt } : {}) };
+  return { probe, attempts, ...(containerSeenAt !== undefined ? { containerSeenAt } : {}), ...(startTimes ? { startTimes } : {}) };
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { WatchdogStopReason as StopReason } from '../../runtime/watchdog-state';
 import type { Notice } from '../shared/notices';
-import type { Action, DecideConfig } from './decide';
+import type { Action, DecideConfig, ReadyFrom, StartPhases } from './decide';
 
 export interface OperatorCommands {
   /** Stops the game now: the group to 0, the same as an idle stop. */
@@ -53,7 +53,7 @@ export function noticesFor(actions: readonly Action[], context: NoticeContext): 
     if (action.type === 'notify-ready') {
       notices.push({
         subject: `ready ${fqdn} in ${action.seconds} s`,
-        message: `${fqdn} is ready, ${action.seconds} s after the wake-up. Connect to ${context.address}.`,
+        message: `${fqdn} is ready ${action.seconds} s after ${READY_FROM_TEXT[action.from]}${phasesText(action.phases)}. Connect to ${context.address}.`,
       });
     }
   }
@@ -73,6 +73,14 @@ export function noticesFor(actions: readonly Action[], context: NoticeContext): 
     for (const alert of alerts) notices.push({ subject: `alert ${fqdn}`, message: `${fqdn} ${alert}` });
   }
   return notices;
+}
+
+const READY_FROM_TEXT: Record<ReadyFrom, string> = { lookup: 'your lookup', start: 'the start', launch: 'the launch' };
+
+/** " (instance 31 s, image 22 s, game 21 s)", with only the phases recorded; nothing when none was. */
+export function phasesText(phases: StartPhases): string {
+  const parts = (['instance', 'image', 'game'] as const).flatMap((p) => (phases[p] === undefined ? [] : [`${p} ${phases[p]} s`]));
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
 }
 
 function maxHoursAlert(hours: number, stopping: boolean, { config, commands }: NoticeContext): string {
@@ -124,6 +132,7 @@ export const LOG = {
   decision: 'decision',
   noticeFailed: 'could not publish the notice; the run goes on',
   sessionUnreadable: 'could not read the session: readiness counts from the launch',
+  startTimesUnread: "could not read ECS's times of this start: the timeline keeps when the container was seen running",
   unexpectedEvent: 'invoked by something other than its schedule: the event is ignored, the run goes on',
   runFailed: 'watchdog run failed',
 } as const;

@@ -9,6 +9,7 @@
 export const EXPECTED_CALLS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   waker: {
     DescribeAutoScalingGroupsCommand: 'autoscaling:DescribeAutoScalingGroups',
+    DescribeWarmPoolCommand: 'autoscaling:DescribeWarmPool',
     SetDesiredCapacityCommand: 'autoscaling:SetDesiredCapacity',
     GetParameterCommand: 'ssm:GetParameter',
     PutParameterCommand: 'ssm:PutParameter',
@@ -17,6 +18,7 @@ export const EXPECTED_CALLS: Readonly<Record<string, Readonly<Record<string, str
   },
   watchdog: {
     DescribeAutoScalingGroupsCommand: 'autoscaling:DescribeAutoScalingGroups',
+    DescribeWarmPoolCommand: 'autoscaling:DescribeWarmPool',
     SetDesiredCapacityCommand: 'autoscaling:SetDesiredCapacity',
     GetParameterCommand: 'ssm:GetParameter',
     PutParameterCommand: 'ssm:PutParameter',
@@ -24,12 +26,17 @@ export const EXPECTED_CALLS: Readonly<Record<string, Readonly<Record<string, str
     GetCommandInvocationCommand: 'ssm:GetCommandInvocation',
     GetMetricDataCommand: 'cloudwatch:GetMetricData',
     DescribeServicesCommand: 'ecs:DescribeServices',
+    // The start's timeline: the running task's and its host's registration times.
+    ListTasksCommand: 'ecs:ListTasks',
+    DescribeTasksCommand: 'ecs:DescribeTasks',
+    DescribeContainerInstancesCommand: 'ecs:DescribeContainerInstances',
     DisableRuleCommand: 'events:DisableRule',
     ListResourceRecordSetsCommand: 'route53:ListResourceRecordSets',
     PublishCommand: 'sns:Publish',
   },
   failsafe: {
     DescribeAutoScalingGroupsCommand: 'autoscaling:DescribeAutoScalingGroups',
+    DescribeWarmPoolCommand: 'autoscaling:DescribeWarmPool',
     DescribeInstancesCommand: 'ec2:DescribeInstances',
     SetDesiredCapacityCommand: 'autoscaling:SetDesiredCapacity',
     GetParameterCommand: 'ssm:GetParameter',
@@ -42,6 +49,7 @@ export const EXPECTED_CALLS: Readonly<Record<string, Readonly<Record<string, str
   },
   'instance-hook': {
     DescribeAutoScalingGroupsCommand: 'autoscaling:DescribeAutoScalingGroups',
+    DescribeWarmPoolCommand: 'autoscaling:DescribeWarmPool',
     DescribeInstancesCommand: 'ec2:DescribeInstances',
     CompleteLifecycleActionCommand: 'autoscaling:CompleteLifecycleAction',
     SetDesiredCapacityCommand: 'autoscaling:SetDesiredCapacity',
@@ -72,6 +80,17 @@ export const SPOT_ONLY_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   'instance-hook': ['autoscaling:UpdateAutoScalingGroup'],
 };
 
+/**
+ * Actions the watchdog's code may call but its role gets only for games probed
+ * that way: Run Command for `connections`, CloudWatch metrics for `traffic`.
+ */
+export const PROBE_ONLY_ACTIONS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  watchdog: {
+    connections: ['ssm:SendCommand', 'ssm:GetCommandInvocation'],
+    traffic: ['cloudwatch:GetMetricData'],
+  },
+};
+
 /** Every function writes its own logs (Powertools metrics are log lines too, EMF). */
 export const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'] as const;
 
@@ -86,6 +105,7 @@ export const EXTRA_GRANTS: Readonly<Record<string, readonly string[]>> = {
 /** Actions that take no resource ARN (IAM evaluates them against "*" only), or are scoped by a condition. */
 export const RESOURCE_STAR_ALLOWED: ReadonlySet<string> = new Set([
   'autoscaling:DescribeAutoScalingGroups',
+  'autoscaling:DescribeWarmPool',
   'ec2:DescribeInstances',
   'ssm:GetCommandInvocation',
   'cloudwatch:GetMetricData',
