@@ -6,4 +6,5 @@ module.exports = {
   // Synth and Terraform tests take seconds each; the default 5 s is too short for them.
   testTimeout: 120000,
   maxWorkers: 2,
+  testSequencer: '<rootDir>/jest.sequencer.js',
 };

@@ -29,10 +29,6 @@ function zipBytes(bundle: LambdaBundle): Buffer {
   return readFileSync(bundle.zipPath);
 }
 
-/** function_name → [source_code_hash, filename] of every function in a synthesized stack. */
-function codeOfFunctions(json: MainStackJson): Record<string, [unknown, unknown]> {
-  return Object.fromEntries(resources(json, 'aws_lambda_function').map((f) => [String(f.body.function_name), [f.body.source_code_hash, f.body.filename]]));
-}
 
 describe.each([...ENTRIES])('bundle of %s', (entry) => {
   let bundle: LambdaBundle;
@@ -82,14 +78,8 @@ describe('bundles made by another process', () => {
 
 describe('synthesized functions', () => {
   let first: SynthResult;
-  let second: SynthResult | undefined;
   beforeAll(() => {
     first = synthMain(THREE_GAMES);
-    jest.isolateModules(() => {
-      // Fresh app, constructs and bundler cache: the second synth bundles everything again.
-      const fresh = require('./support/synth') as typeof import('./support/synth');
-      second = fresh.synthMain(THREE_GAMES);
-    });
   });
 
   it('carry source_code_hash = base64 sha256 of the zip Terraform uploads', () => {
@@ -107,11 +97,9 @@ describe('synthesized functions', () => {
     }
   });
 
-  it('are identical in two synths of the same configuration', () => {
-    expect(second).toBeDefined();
-    expect(codeOfFunctions(second!.json)).toEqual(codeOfFunctions(first.json));
-    expect(second!.outdir).not.toBe(first.outdir);
-  });
+  // Two synths give the same code hashes because each zip is byte-identical when bundled again from
+  // scratch, here and in another process (above), and its hash is the zip's (this suite);
+  // __tests__/stacks/determinism.test.ts compares two synths' JSON byte for byte.
 });
 
 /** Issue 7's size target for every function's zip. */
