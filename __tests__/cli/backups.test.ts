@@ -14,19 +14,14 @@ import { backupsCommandWith } from '../../src/cli/commands/backups';
 import { main } from '../../src/cli/main';
 import { humanSize, localIsoTime } from '../../src/cli/restore/format';
 import { awsError, throttling } from '../support/aws-errors';
+import { deploymentYaml } from '../support/deployment-yaml';
 import { captureIo } from '../support/cli-io';
 
 const ACCOUNT = '123456789012';
 const FS_ID = 'fs-0123456789abcdef0';
 const FS_ARN = `arn:aws:elasticfilesystem:eu-west-1:${ACCOUNT}:file-system/${FS_ID}`;
 const ADOPTED_FS = 'fs-0aaaabbbbccccdddd';
-const CONFIG_YAML = `name: gm
-region: eu-west-1
-domain:
-  name: example.com
-state:
-  bucket: gm-state-example
-games:
+const CONFIG_YAML = deploymentYaml(`
   mc:
     image: itzg/minecraft-server:java21
     instanceType: t4g.medium
@@ -48,7 +43,7 @@ games:
     ports:
       - port: 25567
     backups: false
-`;
+`);
 
 const efs = mockClient(EFSClient);
 const backup = mockClient(BackupClient);

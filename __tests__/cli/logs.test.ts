@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createLogsCommand, FOLLOW_INTERVAL_MS, type LogsDependencies } from '../../src/cli/commands/logs';
 import { main } from '../../src/cli/main';
 import { awsError, throttling } from '../support/aws-errors';
+import { deploymentYaml } from '../support/deployment-yaml';
 import { captureIo, type CapturedIo } from '../support/cli-io';
 import { testClock, type TestClock } from '../support/clock';
 import { REPO_ROOT } from './run-cli';
@@ -22,13 +23,7 @@ const HOUR_MS = 3_600_000;
 /** examples/minecraft-java.yaml: prefix gm, region eu-west-1, one game, mc. */
 const MC_CONFIG = join(REPO_ROOT, 'examples/minecraft-java.yaml');
 /** Two games, so that a wrong id has more than one to list. */
-const TWO_GAMES_YAML = `name: gm
-region: eu-west-1
-domain:
-  name: example.com
-state:
-  bucket: gm-state-example
-games:
+const TWO_GAMES_YAML = deploymentYaml(`
   mc:
     image: itzg/minecraft-server:java21
     instanceType: t4g.medium
@@ -40,7 +35,7 @@ games:
     ports:
       - port: 2456
         protocol: udp
-`;
+`);
 const LOG_GROUP = '/gm/mc/game';
 /** The awslogs driver's stream: <awslogs-stream-prefix>/<container name>/<task id>. */
 const STREAM = 'mc/game/3f2c9e0b8a7d4c1e9f6a5b4c3d2e1f00';

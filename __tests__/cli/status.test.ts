@@ -12,6 +12,7 @@ import { main } from '../../src/cli/main';
 import { loadConfig } from '../../src/config/load';
 import { runningHourCost } from '../../src/cost/running-hour';
 import { throttling } from '../support/aws-errors';
+import { deploymentYaml } from '../support/deployment-yaml';
 import { captureIo } from '../support/cli-io';
 import { testClock, type TestClock } from '../support/clock';
 import { accessDenied, INSTANCE, MockGame, NAMES, noCredentials } from './game-status/mock-game';
@@ -239,13 +240,7 @@ describe('gm status, every game', () => {
     const config = join(configDir, 'two.yaml');
     writeFileSync(
       config,
-      `name: gm
-region: eu-west-1
-domain:
-  name: example.com
-state:
-  bucket: gm-state-example
-games:
+      deploymentYaml(`
   mc:
     image: itzg/minecraft-server:java21
     instanceType: t4g.medium
@@ -256,7 +251,7 @@ games:
     instanceType: t4g.medium
     ports:
       - port: 25566
-`,
+`),
     );
     // Both read the same mocked group (stopped, nothing recorded): the blocks differ by game only.
     const { captured, status } = run([], { config });

@@ -8,18 +8,13 @@ import type { AutoScalingGroup, LifecycleState } from '@aws-sdk/client-auto-scal
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deploymentYaml } from '../../support/deployment-yaml';
 
 export const REGION = 'eu-west-1';
 export const ACCOUNT = '123456789012';
 export const INSTANCE_ID = 'i-0123456789abcdef0';
 
-const CONFIG_YAML = `name: gm
-region: ${REGION}
-domain:
-  name: example.com
-state:
-  bucket: gm-state-example
-games:
+const CONFIG_YAML = deploymentYaml(`
   mc:
     image: itzg/minecraft-server:java21
     instanceType: t4g.medium
@@ -41,7 +36,7 @@ games:
     instanceType: t4g.medium
     ports:
       - port: 25567
-`;
+`, REGION);
 
 export interface TestDeployment {
   readonly configFile: string;
