@@ -3,12 +3,8 @@
  * audit's model, and synthesizes a configuration in-process for it: the same
  * app `cdktf synth` builds, written to a temporary folder, no Terraform.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildApp } from '../app';
-import { checkKeptWorlds, lockPathFor, readLock } from '../config/kept-worlds';
 import type { Config } from '../config/resolve';
+import { readStacks, synthesizedStacks } from '../synthesized-stacks';
 import type { AuditResource, AuditStack, Values } from './model';
 
 /** One stack's `cdk.tf.json`, as parsed JSON. */
@@ -47,23 +43,13 @@ export function readStackJson(source: string, json: StackJson): AuditStack {
 
 /** Every stack of a synth output folder (`<outdir>/stacks/*`). */
 export function readSynthOutput(outdir: string): AuditStack[] {
-  const stacksDir = join(outdir, 'stacks');
-  return readdirSync(stacksDir).sort().map((stack) =>
-    readStackJson(stack, JSON.parse(readFileSync(join(stacksDir, stack, 'cdk.tf.json'), 'utf8')) as StackJson));
+  return readStacks(outdir).map(({ stack, json }) => readStackJson(stack, json as StackJson));
 }
 
 /**
- * Synthesizes `config` into a temporary folder and reads it back. The worlds
- * lock beside `configFile` is read, never written: the audit changes nothing.
+ * Synthesizes `config` in-process and reads it into the audit's model.
+ * Plain-secret warnings are the audit's own finding (no-secrets-in-json): not printed twice.
  */
 export function synthesizeForAudit(config: Config, configFile?: string): AuditStack[] {
-  const released = configFile ? checkKeptWorlds(config, readLock(lockPathFor(configFile))).released : [];
-  const outdir = mkdtempSync(join(tmpdir(), 'gm-audit-'));
-  try {
-    // Plain-secret warnings are the audit's own finding (no-secrets-in-json): not printed twice.
-    buildApp(config, outdir, released, configFile, () => undefined).app.synth();
-    return readSynthOutput(outdir);
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+  return synthesizedStacks(config, configFile).map(({ stack, json }) => readStackJson(stack, json as StackJson));
 }

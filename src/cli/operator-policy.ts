@@ -6,6 +6,7 @@
  * commands can make.
  */
 import { DEPLOYMENT_TAG } from '../constructs/support/naming';
+import { autoScalingGroupArn, parameterArn, roleArn } from '../runtime/arns';
 import { deploymentResourceNames } from '../runtime/names';
 
 export interface OperatorStatement {
@@ -27,6 +28,7 @@ export interface OperatorPolicy {
  */
 export function operatorPolicy(prefix: string, region: string, account = '*', partition = 'aws'): OperatorPolicy {
   const arn = (service: string, resource: string, inRegion = region, inAccount = account) => `arn:${partition}:${service}:${inRegion}:${inAccount}:${resource}`;
+  const scope = { partition, region, account };
   const ownInstances = { StringEquals: { [`ssm:resourceTag/${DEPLOYMENT_TAG}`]: prefix } };
   return {
     Version: '2012-10-17',
@@ -52,7 +54,7 @@ export function operatorPolicy(prefix: string, region: string, account = '*', pa
         Sid: 'StartAndStopOwnGames',
         Effect: 'Allow',
         Action: ['autoscaling:SetDesiredCapacity'],
-        Resource: arn('autoscaling', `autoScalingGroup:*:autoScalingGroupName/${prefix}-*`),
+        Resource: autoScalingGroupArn(scope, `${prefix}-*`),
         Condition: { StringEquals: { [`aws:ResourceTag/${DEPLOYMENT_TAG}`]: prefix } },
       },
       {
@@ -60,7 +62,7 @@ export function operatorPolicy(prefix: string, region: string, account = '*', pa
         Effect: 'Allow',
         // Sessions, pending wakes, the watchdog's state, a restore's or upload's world swap.
         Action: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter'],
-        Resource: arn('ssm', `parameter/${prefix}/*`),
+        Resource: parameterArn(scope, `/${prefix}/*`),
       },
       {
         Sid: 'ListOwnTasks',
@@ -116,7 +118,7 @@ export function operatorPolicy(prefix: string, region: string, account = '*', pa
         Sid: 'HandTheRestoreRoleToAwsBackup',
         Effect: 'Allow',
         Action: ['iam:PassRole'],
-        Resource: `arn:${partition}:iam::${account}:role/${deploymentResourceNames(prefix).worldRestoreRole}`,
+        Resource: roleArn(scope, deploymentResourceNames(prefix).worldRestoreRole),
         Condition: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } },
       },
     ],

@@ -1,14 +1,10 @@
 /**
- * The stacks exactly as `cdktf synth` writes them, built in-process into a
- * temporary folder (no Terraform, no AWS call), read back as JSON and handed
- * over as a flat list of resources. `gm cost` prices these, not a list kept by
+ * The stacks exactly as `cdktf synth` writes them (src/synthesized-stacks.ts),
+ * handed over as a flat list of resources. `gm cost` prices these, not a list kept by
  * hand, so a resource added to a construct is priced (or refused) at once.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildApp } from '../app';
 import type { Config } from '../config/resolve';
+import { synthesizedStacks } from '../synthesized-stacks';
 
 export interface SynthesizedResource {
   /** Stack name (`gamemanagement`, `gamemanagement-worlds`, `bootstrap`). */
@@ -34,17 +30,7 @@ function constructPath(stack: string, body: Record<string, unknown>): string {
 
 /** Every resource of every stack of `config`, in synthesized order. Synth warnings are not repeated here. */
 export function synthesizedResources(config: Config, configFile?: string): SynthesizedResource[] {
-  const outdir = mkdtempSync(join(tmpdir(), 'gm-cost-'));
-  try {
-    const built = buildApp(config, outdir, [], configFile, () => undefined);
-    built.app.synth();
-    const stacksDir = join(outdir, 'stacks');
-    return readdirSync(stacksDir).sort().flatMap((stack) => {
-      const json = JSON.parse(readFileSync(join(stacksDir, stack, 'cdk.tf.json'), 'utf8')) as StackJson;
-      return Object.entries(json.resource ?? {}).flatMap(([type, byName]) =>
-        Object.entries(byName).map(([name, body]) => ({ stack, type, name, path: constructPath(stack, body), body })));
-    });
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+  return synthesizedStacks(config, configFile).flatMap(({ stack, json }) =>
+    Object.entries((json as StackJson).resource ?? {}).flatMap(([type, byName]) =>
+      Object.entries(byName).map(([name, body]) => ({ stack, type, name, path: constructPath(stack, body), body }))));
 }
