@@ -9,6 +9,7 @@ import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, read
 import type { AddressInfo } from 'node:net';
 import { join, normalize } from 'node:path';
 import { Server, utils, type Attributes, type ParsedKey, type SFTPWrapper } from 'ssh2';
+import { generateEd25519KeyPair } from '../../src/cli/files/key-pair';
 
 const { STATUS_CODE, flagsToString } = utils.sftp;
 
@@ -131,7 +132,7 @@ function serveSftp(sftp: SFTPWrapper, root: string, server: TestSftpServer): voi
 /** Starts the server on a free port of 127.0.0.1, serving `root`. */
 export function startSftpServer(root: string): Promise<TestSftpServer> {
   const authorized: { username: string; key: ParsedKey }[] = [];
-  const hostKey = utils.generateKeyPairSync('ed25519').private;
+  const hostKey = generateEd25519KeyPair().private;
   let api: TestSftpServer;
   const clients = new Set<{ end(): void }>();
   const server = new Server({ hostKeys: [hostKey] }, (client) => {

@@ -24,10 +24,25 @@ export interface TemporaryKey {
 /** Comments of gm's keys start with this; the host script removes expired ones by it. */
 export const KEY_COMMENT_PREFIX = 'gm-files-';
 
+/**
+ * An ed25519 pair in OpenSSH format that OpenSSH and ssh2 both read.
+ * ssh2's generator strips a public key's leading zero bytes, so about one
+ * pair in 256 comes out malformed and the host would refuse the key
+ * (mscdex/ssh2#1513, open in 1.17.0); such a pair is drawn again.
+ */
+export function generateEd25519KeyPair(comment?: string): { private: string; public: string } {
+  for (;;) {
+    const pair = utils.generateKeyPairSync('ed25519', comment === undefined ? {} : { comment });
+    if (!(utils.parseKey(pair.private) instanceof Error) && !(utils.parseKey(pair.public) instanceof Error)) {
+      return pair;
+    }
+  }
+}
+
 export function createTemporaryKey(gameId: string, now: Date = new Date()): TemporaryKey {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const comment = `${KEY_COMMENT_PREFIX}${gameId}-${stamp}-${process.pid}`;
-  const pair = utils.generateKeyPairSync('ed25519', { comment });
+  const pair = generateEd25519KeyPair(comment);
   const folder = mkdtempSync(join(tmpdir(), `gm-files-${gameId}-`));
   const privateKeyFile = join(folder, 'id_ed25519');
   writeFileSync(privateKeyFile, pair.private, { mode: 0o600 });
