@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCostCommand } from '../../src/cli/commands/cost';
@@ -50,11 +50,26 @@ describe('gm cost', () => {
     expect(out.find((l) => l.trim().startsWith('free:'))).toMatch(/^ {2}free: \d+ resources \(.*IAM \d+.*\); --json says why each is free$/);
     const totals = block(out, 'totals:');
     expect(totals[0]).toMatch(/at list price\s+after the AWS free tier$/);
-    expect(totals[1]).toMatch(/^ {2}idle month \(nobody plays\)\s+≥ \$0\.\d+ \(incomplete\)\s+≥ \$0\.\d+ \(incomplete\)$/);
-    expect(totals[2]).toMatch(/^ {2}month with 20 h of play per game\s+/);
-    expect(block(out, 'incomplete: the price table has')).toContain('  - no price for AWS Backup EFS warm storage in eu-west-1');
+    // The promise: an itemised idle month of at most $1.00, with both totals complete.
+    const idleMonth = /^ {2}idle month \(nobody plays\)\s+\$(\d+\.\d+)\s+\$(\d+\.\d+)$/.exec(totals[1]!);
+    expect(idleMonth).not.toBeNull();
+    expect(Number(idleMonth![1])).toBeLessThanOrEqual(1);
+    expect(Number(idleMonth![2])).toBeLessThanOrEqual(Number(idleMonth![1]));
+    expect(totals[2]).toMatch(/^ {2}month with 20 h of play per game\s+\$\d+\.\d+\s+\$\d+\.\d+$/);
+    expect(out.join('\n')).not.toContain('incomplete');
+    expect(idle.every((l) => /\$\d/.test(l))).toBe(true);
     expect(block(out, 'assumptions:').join('\n')).toContain('1 player downloading 0.1 GB an hour');
     expect(block(out, 'sources:').every((l) => /https?:\/\/\S+$/.test(l))).toBe(true);
+  });
+
+  it('prints what README shows for the shipped example, line for line up to the totals', async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const shown = /<!-- gm cost: shipped example -->\n```text\n([\s\S]*?)\n```/.exec(readme);
+    expect(shown).not.toBeNull();
+    const { out } = await run([]);
+    const lines = shown![1]!.split('\n');
+    expect(lines.at(-1)).toMatch(/^ {2}month with 20 h of play per game/);
+    expect(out.slice(0, lines.length)).toEqual(lines);
   });
 
   it('prints complete totals where the table has every price, and the idle month at most $1.00', async () => {
@@ -69,6 +84,16 @@ describe('gm cost', () => {
     expect(out).not.toContain('incomplete: the price table has');
   });
 
+  it('names each price the table lacks and marks both totals incomplete, never filling the gap', async () => {
+    const { status, out } = await run([], { GM_CONFIG: join(ROOT, 'examples', 'satisfactory.yaml') });
+    expect(status).toBe(0);
+    const totals = block(out, 'totals:');
+    expect(totals[1]).toMatch(/^ {2}idle month \(nobody plays\)\s+(≥ )?\$\d+\.\d+( \(incomplete\))?\s+/);
+    expect(totals[2]).toMatch(/^ {2}month with 20 h of play per game\s+≥ \$\d+\.\d+ \(incomplete\)\s+≥ \$\d+\.\d+ \(incomplete\)$/);
+    expect(block(out, 'incomplete: the price table has')).toContain('  - no price for r6i.large in eu-central-1');
+    expect(out.some((l) => /instance r6i\.large, on-demand\s+\? \(no price for r6i\.large in eu-central-1\)$/.test(l))).toBe(true);
+  });
+
   it('prints the same items as one JSON document with --json', async () => {
     const { status, out } = await run(['--json', '--hours', '10', '--world-gb', '2.5']);
     expect(status).toBe(0);
@@ -80,7 +105,7 @@ describe('gm cost', () => {
     expect(doc.games[0].playedMonth.find((l: { item: string }) => l.item.startsWith('instance')).quantity).toBe(10);
     expect(doc.free.find((f: { address: string }) => f.address.startsWith('aws_lambda_function.')).why).toMatch(/free tier/);
     expect(doc.sources.efsEffectivePrices.url).toBe('https://aws.amazon.com/efs/pricing/');
-    expect(doc.totals.idleMonth).toEqual({ listUsd: expect.any(Number), afterFreeTierUsd: expect.any(Number), listComplete: false, afterFreeTierComplete: false });
+    expect(doc.totals.idleMonth).toEqual({ listUsd: expect.any(Number), afterFreeTierUsd: expect.any(Number), listComplete: true, afterFreeTierComplete: true });
   });
 
   it('prices one game when named, keeping the shared lines', async () => {

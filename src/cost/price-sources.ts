@@ -46,7 +46,7 @@ export const PRICE_SOURCES = {
   },
   /**
    * Regional gp3 tables published in open-source AWS cost tools: three agree
-   * on eu-west-1 and us-west-2; us-east-2, eu-north-1 and ap-southeast-2 come
+   * on us-west-2 (and on eu-west-1, which `ebsOfferEuWest1` confirms); us-east-2, eu-north-1 and ap-southeast-2 come
    * from one whose EC2 figures equal `skypilotCatalog`. The weakest source
    * here: check these against the EBS pricing page first when refreshing.
    */
@@ -92,11 +92,6 @@ export const PRICE_SOURCES = {
     url: 'https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/budgets-managing-costs.html',
     asOf: '2026',
   },
-  backupPricing: {
-    title: 'AWS Backup pricing, EFS warm storage in US East (N. Virginia), as summarised by cloudburn.io',
-    url: 'https://cloudburn.io/blog/aws-backup-pricing',
-    asOf: '2026-02-07',
-  },
   cloudWatchLogsUsEast: {
     title: 'CloudWatch Logs pricing, standard log class in us-east-1 (c3x.dev summary of the pricing page)',
     url: 'https://c3x.dev/blog/cloudwatch-logs-cost-optimization',
@@ -116,6 +111,43 @@ export const PRICE_SOURCES = {
     title: 'EC2 data transfer out to the internet, first tier, ap-southeast-2 (chengqing.dev table from the pricing page)',
     url: 'https://chengqing.dev/en/2020/01/23/aws-data-transfer/',
     asOf: '2020-01-23',
+  },
+  /**
+   * AWS's own Price List offer files are the source behind the pricing pages
+   * (whose regional tables are drawn by script). A versioned offer URL never
+   * changes, so it names exactly the figures used; the SKU and usage type
+   * locate each one in the file.
+   */
+  cloudWatchOfferEuWest1: {
+    title:
+      'AWS Price List API, AmazonCloudWatch offer for eu-west-1, version 20260922021715: EU-CW:AlarmMonitorUsage (SKU GDMKAEDCSYJAKBZQ), EU-DataProcessing-Bytes (KJBTQPDHW2H92B8Y), EU-TimedStorage-ByteHrs (M93YPPU987S2T6U9)',
+    url: 'https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonCloudWatch/20260922021715/eu-west-1/index.json',
+    asOf: '2026-09-22',
+  },
+  dataTransferOfferEuWest1: {
+    title:
+      'AWS Price List API, AWSDataTransfer offer for eu-west-1, version 20260916132208: EU-DataTransfer-Out-Bytes, first 10 TB a month beyond the global free tier (SKU FSEU4E6BRE95JTX8)',
+    url: 'https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AWSDataTransfer/20260916132208/eu-west-1/index.json',
+    asOf: '2026-09-16',
+  },
+  ebsOfferEuWest1: {
+    title:
+      'AWS Price List API, AmazonEC2 offer for eu-west-1, version 20260910195514: EU-EBS:VolumeUsage.gp3, $0.088 per GB-month of gp3 storage (SKU TXACT7E3PV6ZX2NM)',
+    url: 'https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEC2/20260910195514/eu-west-1/index.csv',
+    asOf: '2026-09-10',
+  },
+  /**
+   * The AWS Backup pricing page's own data (meteredUnitMaps/backup), as
+   * recorded by a public price-change watcher. EFS is the row without a
+   * resource name ("Backup Storage Warm per GB-month"); the other resource
+   * types have rows of their own (S3, DynamoDB, VMware, SAP HANA…), and the
+   * EFS logically air-gapped vault row is 1.15 × it.
+   */
+  backupPageData: {
+    title:
+      'AWS Backup pricing page data (b0.p.awsstatic.com meteredUnitMaps/backup), "Backup Storage Warm per GB-month" (EFS), US East (N. Virginia) and EU (Ireland), as recorded by aws-price-watcher',
+    url: 'https://github.com/QuinnyPig/aws-price-watcher/blob/f7a24e2c69821d2a6ff207d1c3a61b12649ef934/processed/backup.json',
+    asOf: '2025-06-17',
   },
   publicIpv4: {
     title: 'AWS public IPv4 address charge, $0.005 per IP per hour in every commercial region since 2024-02-01',
