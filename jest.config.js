@@ -7,4 +7,6 @@ module.exports = {
   testTimeout: 120000,
   maxWorkers: 2,
   testSequencer: '<rootDir>/jest.sequencer.js',
+  globalSetup: '<rootDir>/jest.global-setup.js',
+  globalTeardown: '<rootDir>/jest.global-teardown.js',
 };

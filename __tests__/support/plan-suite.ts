@@ -2,9 +2,11 @@
  * Real `terraform validate` and `plan` of whole configurations, offline.
  *
  * Every configuration of a suite is synthesized once, and all their stacks
- * become modules of one Terraform root: one `init`, one `validate`, one
- * `plan` for all (the provider's start and schema load dominate a small
- * stack's plan, so planning 20 stacks at once costs little more than one).
+ * become modules of one Terraform root: one `init` and one `plan` for all
+ * (the provider's start and schema load dominate a small stack's plan, so
+ * planning 20 stacks at once costs little more than one). `plan` runs
+ * `validate`'s checks first and reports the same diagnostics, each with the
+ * file (so the module) it is about: no separate `validate` run is needed.
  * Each stack is then checked on its own: it validates, and its plan creates
  * exactly what it declares, including every piece of the control loop.
  * Each phase prints a line as it starts, so a long run shows where it is.
@@ -16,7 +18,7 @@ import { buildApp } from '../../src/app';
 import type { ReleasedWorld } from '../../src/config/kept-worlds';
 import { loadConfig } from '../../src/config/load';
 import type { Config } from '../../src/config/resolve';
-import { declaredResources, moduleName, prepareStack, planStack, prepareStackBundle, type PlanSummary, type StackBundle, type StackRef } from './terraform';
+import { declaredResources, moduleName, prepareStack, planStack, prepareStackBundle, type Diagnostic, type PlanSummary, type StackBundle, type StackRef } from './terraform';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -70,14 +72,17 @@ export function expectStackPlan(plan: PlanSummary | undefined, json: Record<stri
   }
 }
 
-/** Runs `terraform init`, `validate` and `plan` on one synthesized stack and checks the plan creates exactly what it declares. */
+/**
+ * Runs `terraform init` and `plan` on one synthesized stack and checks the plan
+ * creates exactly what it declares. `plan` validates first (`planStack` throws
+ * with the errors `terraform validate` would print), so there is no separate
+ * `validate` run.
+ */
 export function expectStackPlans(stacksDir: string, stack: string, config: Config): void {
   const started = Date.now();
   progress(`${stack} of ${config.games.length} games: terraform init`);
   const prepared = prepareStack({ stacksDir, stack, region: config.region });
-  progress(`${stack}: terraform validate (${Math.round((Date.now() - started) / 1000)} s)`);
-  expect(prepared.run(['validate', '-no-color'])).toContain('Success! The configuration is valid.');
-  progress(`${stack}: terraform plan (${Math.round((Date.now() - started) / 1000)} s)`);
+  progress(`${stack}: terraform plan, validating first (${Math.round((Date.now() - started) / 1000)} s)`);
   expectStackPlan(planStack(prepared), prepared.json, stack, config);
   progress(`${stack}: planned in ${Math.round((Date.now() - started) / 1000)} s`);
 }
@@ -102,7 +107,6 @@ export interface BundledPlans {
   readonly validate: () => ValidateResult;
 }
 
-interface Diagnostic { readonly severity: string; readonly summary: string; readonly detail?: string; readonly range?: { readonly filename: string } }
 export interface ValidateResult { readonly valid: boolean; readonly errors: readonly Diagnostic[] }
 
 /** Minutes a whole bundle may take on a busy 2-core machine (jest's per-test default is for single tests). */
@@ -117,7 +121,7 @@ export function bundlePlans(configurations: readonly PlannedConfiguration[]): Bu
   const labels = new Map<string, string>();
   let bundle: StackBundle;
   let validation: ValidateResult;
-  let plans: Map<string, PlanSummary>;
+  let plans: ReadonlyMap<string, PlanSummary>;
   const started = Date.now();
   const seconds = () => `${Math.round((Date.now() - started) / 1000)} s`;
   beforeAll(() => {
@@ -135,11 +139,11 @@ export function bundlePlans(configurations: readonly PlannedConfiguration[]): Bu
     }
     progress(`${refs.size} stacks as modules of one root: terraform init (${seconds()})`);
     bundle = prepareStackBundle(refs);
-    progress(`terraform validate (${seconds()})`);
-    const report = JSON.parse(bundle.run(['validate', '-json', '-no-color'])) as { valid: boolean; diagnostics: Diagnostic[] };
-    validation = { valid: report.valid, errors: report.diagnostics.filter((d) => d.severity === 'error') };
+    // `plan` validates first, with `terraform validate`'s own checks and messages: one provider start for both.
     progress(`terraform plan of every stack at once (${seconds()})`);
-    plans = validation.valid ? bundle.plan() : new Map();
+    const result = bundle.plan();
+    validation = { valid: result.errors.length === 0, errors: result.errors };
+    plans = result.byModule;
     progress(`planned in ${seconds()}`);
   }, BUNDLE_TIMEOUT_MS);
 

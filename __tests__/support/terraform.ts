@@ -14,6 +14,8 @@ export {
   prepareStackBundle,
   terraformIsRecentEnough,
   terraformVersion,
+  type Diagnostic,
+  type PlanResult,
   type PlanSummary,
   type PreparedStack,
   type StackBundle,

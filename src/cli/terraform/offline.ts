@@ -107,7 +107,7 @@ export function runTerraform(dir: string, cliConfig: string, args: string[]): st
     return execFileSync('terraform', args, { cwd: dir, env: terraformEnv(cliConfig), encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`terraform ${args.join(' ')} failed in ${dir}:\n${err.stderr ?? err.message}\n${err.stdout ?? ''}`);
+    throw Object.assign(new Error(`terraform ${args.join(' ')} failed in ${dir}:\n${err.stderr ?? err.message}\n${err.stdout ?? ''}`), { stdout: err.stdout });
   }
 }
 
@@ -176,6 +176,8 @@ export interface PreparedStack {
   readonly dir: string;
   readonly json: Json;
   run(args: string[]): string;
+  /** `terraform plan -json`, which validates first (see `PlanResult`). */
+  plan(): PlanResult;
 }
 
 /** Copies a synthesized stack into a fresh folder with the offline overrides, and `terraform init`s it. */
@@ -186,7 +188,7 @@ export function prepareStack(o: StackRef): PreparedStack {
   const run = (args: string[]): string => runTerraform(dir, cliConfig, args);
   mkdirSync(join(dir, '.terraform'), { recursive: true });
   run(['init', '-input=false', '-no-color']);
-  return { dir, json, run };
+  return { dir, json, run, plan: () => planJson(dir, cliConfig) };
 }
 
 export interface PlanSummary {
@@ -194,12 +196,33 @@ export interface PlanSummary {
   readonly byType: Record<string, number>;
 }
 
-/** Reads `plan -json`'s UI stream: creates in all, by resource type, per module (`''` for the root). */
-function summarizePlan(output: string): Map<string, PlanSummary> {
+/** A diagnostic of Terraform's `-json` output (validate's report and plan's UI stream share the shape). */
+export interface Diagnostic {
+  readonly severity: string;
+  readonly summary: string;
+  readonly detail?: string;
+  readonly range?: { readonly filename: string };
+}
+
+export interface PlanResult {
+  /**
+   * Error diagnostics. `plan` validates the whole configuration before it
+   * plans, with the same checks and messages as `terraform validate`, so one
+   * run (one provider start) answers both; none means it validated.
+   */
+  readonly errors: readonly Diagnostic[];
+  /** What each module creates, `''` for the root; empty when it did not validate. */
+  readonly byModule: ReadonlyMap<string, PlanSummary>;
+}
+
+/** Reads `plan -json`'s UI stream: the errors, and the creates in all, by resource type, per module. */
+function readPlanStream(output: string): PlanResult {
   const byModule = new Map<string, { creates: number; byType: Record<string, number> }>();
+  const errors: Diagnostic[] = [];
   for (const line of output.split('\n')) {
     if (!line) continue;
     const message = JSON.parse(line) as Json;
+    if (message.type === 'diagnostic' && message.diagnostic?.severity === 'error') errors.push(message.diagnostic as Diagnostic);
     if (message.type !== 'planned_change' || message.change?.action !== 'create') continue;
     const resource = message.change.resource as Json;
     const module = /^module\.([^.[]+)/.exec(String(resource.module ?? ''))?.[1] ?? '';
@@ -209,14 +232,34 @@ function summarizePlan(output: string): Map<string, PlanSummary> {
     summary.byType[type] = (summary.byType[type] ?? 0) + 1;
     byModule.set(module, summary);
   }
-  return byModule;
+  return { errors, byModule };
 }
 
+/**
+ * `terraform plan -json` in `dir`. The machine-readable UI stream carries
+ * every planned change, so no second provider start (`terraform show -json`)
+ * is needed to read them. A plan that fails on the configuration is returned
+ * with its diagnostics; any other failure throws with Terraform's output.
+ */
+function planJson(dir: string, cliConfig: string, extraArgs: readonly string[] = []): PlanResult {
+  const args = ['plan', '-input=false', '-no-color', '-lock=false', '-json', ...extraArgs];
+  try {
+    return readPlanStream(runTerraform(dir, cliConfig, args));
+  } catch (e) {
+    const stdout = (e as { stdout?: string }).stdout ?? '';
+    const result = stdout ? readPlanStream(stdout) : undefined;
+    if (result && result.errors.length > 0) return result;
+    throw e;
+  }
+}
+
+/** The plan of one prepared stack; throws with Terraform's errors when it does not validate. */
 export function planStack(stack: PreparedStack): PlanSummary {
-  // The machine-readable UI stream of `plan -json` carries every planned change, so no
-  // second provider start (`terraform show -json`) is needed to read them.
-  const plan = summarizePlan(stack.run(['plan', '-input=false', '-no-color', '-lock=false', '-json'])).get('');
-  return plan ?? { creates: 0, byType: {} };
+  const result = stack.plan();
+  if (result.errors.length > 0) {
+    throw new Error(`terraform plan of ${stack.dir} found errors:\n${result.errors.map((d) => `${d.range?.filename ?? ''}: ${d.summary}${d.detail ? ` — ${d.detail}` : ''}`).join('\n')}`);
+  }
+  return result.byModule.get('') ?? { creates: 0, byType: {} };
 }
 
 /** Resources a synthesized stack declares (one each: no count/for_each is synthesized). */
@@ -226,8 +269,8 @@ export function declaredResources(json: Json): number {
 
 /**
  * Several stacks (of several configurations) as modules of one Terraform
- * root: one `init`, one `validate`, one `plan` for all of them, so the
- * provider starts three times instead of three times per stack. Each module
+ * root: one `init` and one `plan` (which validates) for all of them, so the
+ * provider starts twice instead of twice per stack. Each module
  * is its stack's folder with the same offline overrides as `prepareStack`.
  */
 export interface StackBundle {
@@ -235,8 +278,8 @@ export interface StackBundle {
   /** Each stack's JSON, by module name. */
   readonly stacks: ReadonlyMap<string, Json>;
   run(args: string[]): string;
-  /** `terraform plan` of every module at once: what each module creates. */
-  plan(): Map<string, PlanSummary>;
+  /** `terraform plan` of every module at once: its errors, and what each module creates. */
+  plan(): PlanResult;
 }
 
 /** A module name Terraform accepts, from any label. */
@@ -273,6 +316,6 @@ export function prepareStackBundle(stacks: ReadonlyMap<string, StackRef>): Stack
     dir,
     stacks: jsons,
     run,
-    plan: () => summarizePlan(run(['plan', '-input=false', '-no-color', '-lock=false', '-json', '-parallelism=20'])),
+    plan: () => planJson(dir, cliConfig, ['-parallelism=20']),
   };
 }
