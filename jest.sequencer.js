@@ -6,11 +6,10 @@
  */
 const Sequencer = require('@jest/test-sequencer').default;
 
-// Each takes tens of seconds: real Terraform plans, the loop's fault sweep, bundling every function.
+// Each takes tens of seconds: real Terraform plans, bundling every function, many synths.
 const LONGEST_FIRST = [
   '__tests__/terraform/many-games.plan.test.ts',
   '__tests__/terraform/configurations.plan.test.ts',
-  '__tests__/loop/faults.test.ts',
   '__tests__/constructs/control-loop/bundling.test.ts',
   '__tests__/terraform/validate-command.test.ts',
   '__tests__/constructs/game/literal-values.plan.test.ts',

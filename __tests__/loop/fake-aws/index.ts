@@ -122,6 +122,9 @@ export class FakeAws {
   private readonly playerCounts = new Map<string, number>();
   private readonly games: ReadonlyMap<string, FakeGameSetup>;
   private readonly mocks = mockAwsClients();
+  /** The simulated commands of each client, by command class (see `wire`). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one map for every client's stub
+  private readonly handlers = new Map<AwsStub<any, any, any>, Map<unknown, (input: object) => Promise<unknown>>>();
   private readonly conflicts = new Map<string, string>();
 
   constructor(private readonly setup: FakeAwsSetup) {
@@ -308,11 +311,6 @@ export class FakeAws {
 
   private wire(): void {
     const { autoScaling, ec2, ecs, eventBridge, route53, sns, ssm } = this.mocks;
-    // Defined first so the commands below take precedence: a command the loop
-    // starts to send and the fake does not simulate fails loudly.
-    for (const mock of Object.values(this.mocks)) {
-      mock.rejects(awsError('UnsimulatedCommand', 'the fake AWS does not simulate this command; add it to __tests__/loop/fake-aws/'));
-    }
     const c = this.compute;
     this.on('autoScaling', autoScaling, DescribeAutoScalingGroupsCommand, (i) => c.describeGroups(i.AutoScalingGroupNames ?? []));
     this.on('autoScaling', autoScaling, SetDesiredCapacityCommand, (i) => c.setDesiredCapacity(i.AutoScalingGroupName, i.DesiredCapacity));
@@ -342,7 +340,19 @@ export class FakeAws {
     this.on('eventBridge', eventBridge, DisableRuleCommand, (i) => this.eventRules.set(i.Name, 'DISABLED'));
     this.on('eventBridge', eventBridge, DescribeRuleCommand, (i) => this.eventRules.describe(i.Name));
     this.on('sns', sns, PublishCommand, (i) => this.sns.publish(i));
+    // One dispatch per client by the command's class, on the stub's `send`: with
+    // a matcher per command (`mock.on(Command)`), sinon compared every call
+    // deeply against each of them, most of the simulation's time. A command the
+    // loop starts to send and the fake does not simulate fails loudly.
+    for (const [mock, handlers] of this.handlers) {
+      mock.send.callsFake(async (command: { readonly input: object }) => {
+        const handler = handlers.get(command.constructor);
+        if (!handler) throw awsError('UnsimulatedCommand', `the fake AWS does not simulate ${command.constructor.name}; add it to __tests__/loop/fake-aws/`);
+        return handler(command.input);
+      });
+    }
   }
+
 
   /** Answers one command: due timers first, then an injected failure or the simulated service, then the invariants. */
   private on<I extends object>(
@@ -355,14 +365,15 @@ export class FakeAws {
     handle: (input: I) => unknown,
   ): void {
     const name = command.name.replace(/Command$/, '');
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
-    mock.on(command as new (input: I) => any).callsFake(async (input: I) => {
+    const handlers = this.handlers.get(mock) ?? new Map<unknown, (input: object) => Promise<unknown>>();
+    this.handlers.set(mock, handlers);
+    handlers.set(command, async (input: object) => {
       this.world.settle();
       const { call, fault } = this.faults.check(service, name, input as Record<string, unknown>, this.world.iso());
       if (fault && !fault.applied) throw fault.error;
       let result: unknown;
       try {
-        result = handle(input);
+        result = handle(input as I);
       } catch (e) {
         call.outcome = e instanceof Error ? e.name : String(e);
         throw e;
