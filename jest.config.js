@@ -7,6 +7,7 @@ module.exports = {
   testTimeout: 120000,
   maxWorkers: 2,
   testSequencer: '<rootDir>/jest.sequencer.js',
+  setupFiles: ['<rootDir>/__tests__/support/cdktf-creation-stacks-off.ts'],
   globalSetup: '<rootDir>/jest.global-setup.js',
   globalTeardown: '<rootDir>/jest.global-teardown.js',
 };

@@ -1,3 +1,4 @@
+import './cdktf-creation-stacks';
 import { App } from 'cdktf';
 import { ConfigError } from './config/config-error';
 import type { ReleasedWorld } from './config/kept-worlds';
