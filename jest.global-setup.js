@@ -13,4 +13,8 @@ module.exports = async () => {
   process.env.GM_TEST_TMP_ROOT = root;
   // Workers start after this and inherit it; os.tmpdir() reads it on every call.
   process.env.TMPDIR = root;
+  // The functions run on nodejs22.x; the tests run on this machine's Node, to
+  // which the SDK would print a support warning in every worker. (The CLI turns
+  // it off itself; its real-process test clears every AWS_ variable.)
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 };
