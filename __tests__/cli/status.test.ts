@@ -152,6 +152,35 @@ describe('gm status, one game', () => {
     ]);
   });
 
+  it('a stopped game: its last stop with the steps after the decision, as the terminate hook recorded them', async () => {
+    stoppedAfter('idle', { drainStartedAt: at(-1198), containerExitedAt: at(-1160), terminatedAt: at(-1155) });
+
+    const { captured, status } = run(['mc']);
+
+    await expect(status).resolves.toBe(0);
+    expect(captured.out.slice(-5)).toEqual([
+      '  last stop: 2026-11-30 09:40:00 UTC (idle)',
+      '    09:40:00  stop decided',
+      '    09:40:02  drain started      +2 s',
+      '    09:40:40  container exited   +38 s',
+      '    09:40:45  instance released  +5 s',
+    ]);
+
+    const json = run(['mc', '--json']);
+    await expect(json.status).resolves.toBe(0);
+    const game = (JSON.parse(json.captured.out.join('\n')) as { games: Record<string, unknown>[] }).games[0]!;
+    expect(game.lastStop).toEqual({
+      at: at(-1200),
+      reason: 'idle',
+      timeline: [
+        { step: 'stop decided', at: at(-1200), sincePreviousSeconds: null },
+        { step: 'drain started', at: at(-1198), sincePreviousSeconds: 2 },
+        { step: 'container exited', at: at(-1160), sincePreviousSeconds: 38 },
+        { step: 'instance released', at: at(-1155), sincePreviousSeconds: 5 },
+      ],
+    });
+  });
+
   it.each([
     ['manual', 'stopped', 'manual'],
     ['max-hours', 'stopped', 'max hours'],

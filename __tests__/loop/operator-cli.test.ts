@@ -185,6 +185,14 @@ describe('gm start, gm status and gm stop in the simulated world', () => {
     // Once the host and its task are gone, the start is told from the watchdog state, which recorded every step.
     expect(after.captured.out.slice(1, 10)).toEqual(['  last start (asked by gm start), UTC:', ...firstStartLines.map((l) => `  ${l}`)]);
     expect(after.captured.out[10]).toBe(`  last stop: ${new Date(since).toISOString().slice(0, 19).replace('T', ' ')} UTC (manual)`);
+    // And the stop's own steps, as the real hook recorded them: each at its simulated time, in order.
+    const stopLines = after.captured.out.slice(11).map((l) => /^ {4}(\d\d:\d\d:\d\d) {2}(\S+(?: \S+)*)/.exec(l));
+    expect(stopLines.map((m) => m?.[2])).toEqual(['stop decided', 'drain started', 'container exited', 'instance released']);
+    const state = storedState() as Record<string, string>;
+    const clock = (iso: string) => iso.slice(11, 19);
+    expect(stopLines.map((m) => m?.[1])).toEqual([state.stopRequestedAt, state.drainStartedAt, state.containerExitedAt, state.terminatedAt].map((t) => clock(t!)));
+    const saved = changes.find((c) => c.at >= since && /^ecs task\d+ STOPPED/.test(c.entry));
+    expect(Date.parse(state.containerExitedAt!)).toBeGreaterThanOrEqual(saved!.at);
   });
 
   it('gm start during a stop: says so, waits (one host at a time), and follows the start the end of the stop makes', async () => {

@@ -33,10 +33,22 @@ export const TIMELINE_STEPS = [
 ] as const;
 export type TimelineStepName = (typeof TIMELINE_STEPS)[number];
 
-export interface TimelineStep {
-  readonly step: TimelineStepName;
+/** A stop's steps, as the stop rule and the terminate hook record them in the watchdog state. */
+export const STOP_STEPS = ['stop decided', 'drain started', 'container exited', 'instance released'] as const;
+export type StopStepName = (typeof STOP_STEPS)[number];
+
+export interface TimelineStep<Name extends string = TimelineStepName> {
+  readonly step: Name;
   /** ISO time. */
   readonly at: string;
+}
+
+export interface LastStop {
+  /** When the stop was decided. */
+  readonly at: string;
+  readonly reason: StopReason;
+  /** From the decision to the instance released (terminated, or back in the warm pool), as far as it got. */
+  readonly timeline: readonly TimelineStep<StopStepName>[];
 }
 
 /** Stops that mean something went wrong (the others are the players' or the operator's). */
@@ -64,7 +76,7 @@ export interface GameStatus {
   /** Who asked for the current or last start. */
   readonly startSource?: StartSource;
   readonly timeline: readonly TimelineStep[];
-  readonly lastStop?: { readonly at: string; readonly reason: StopReason };
+  readonly lastStop?: LastStop;
   /** Only while a host runs (starting, running, stopping). */
   readonly cost?: CostSoFar;
   /** A wake came during the stop: the game starts again when the stop ends. */
@@ -99,6 +111,19 @@ function startRecord(session: Session | undefined, state: WatchdogState | undefi
     source: session.source,
     ...(ofThisStart ? { state } : {}),
   };
+}
+
+/** The last stop recorded in the state: when and why it was decided, and its steps after that. */
+function lastStopOf(state: WatchdogState | undefined): LastStop | undefined {
+  if (!state?.stopRequestedAt || !state.stopReason) return undefined;
+  const times: Record<StopStepName, string | undefined> = {
+    'stop decided': state.stopRequestedAt,
+    'drain started': state.drainStartedAt,
+    'container exited': state.containerExitedAt,
+    'instance released': state.terminatedAt,
+  };
+  const timeline = STOP_STEPS.flatMap((step) => (times[step] === undefined ? [] : [{ step, at: times[step] as string }]));
+  return { at: state.stopRequestedAt, reason: state.stopReason, timeline };
 }
 
 export function timelineOf(facts: GameFacts): TimelineStep[] {
@@ -192,7 +217,7 @@ export function gameStatus(game: { readonly id: string; readonly fqdn: string },
   const timeline = timelineOf(facts);
   const hostId = hostInstanceId(group);
   const launched = state?.launchedAt ?? facts.host?.launchTime;
-  const lastStop = state?.stopRequestedAt && state.stopReason ? { at: state.stopRequestedAt, reason: state.stopReason } : undefined;
+  const lastStop = lastStopOf(state);
   const now = ms(facts.readAt);
 
   let phase: Phase;

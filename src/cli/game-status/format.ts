@@ -27,12 +27,12 @@ export function duration(totalSeconds: number): string {
 }
 
 /** One line of the timeline: clock time, step, and the seconds since the step before it. */
-export function timelineLine(step: TimelineStep, previous: TimelineStep | undefined): string {
+export function timelineLine(step: TimelineStep<string>, previous: TimelineStep<string> | undefined): string {
   const since = previous ? `  +${seconds(Date.parse(step.at) - Date.parse(previous.at))}` : '';
   return `${clockTime(step.at)}  ${step.step.padEnd(17)}${since}`.trimEnd();
 }
 
-export function timelineLines(timeline: readonly TimelineStep[]): string[] {
+export function timelineLines(timeline: readonly TimelineStep<string>[]): string[] {
   return timeline.map((step, i) => timelineLine(step, timeline[i - 1]));
 }
 
@@ -55,7 +55,11 @@ export function statusLines(status: GameStatus): string[] {
     add(`${current ? 'start' : 'last start'}${status.startSource ? ` (asked by ${SOURCE_TEXT[status.startSource]})` : ''}, UTC:`);
     for (const line of timelineLines(status.timeline)) add(`  ${line}`);
   }
-  if (status.lastStop) add(`last stop: ${dateTime(status.lastStop.at)} (${describeStopReason(status.lastStop.reason)})`);
+  if (status.lastStop) {
+    add(`last stop: ${dateTime(status.lastStop.at)} (${describeStopReason(status.lastStop.reason)})`);
+    // The decision alone adds nothing to the line above; its steps after it do.
+    if (status.lastStop.timeline.length > 1) for (const line of timelineLines(status.lastStop.timeline)) add(`  ${line}`);
+  }
   else if (status.phase === 'stopped') add('last stop: not recorded');
   if (status.pendingWake) add('a wake is waiting: the game starts again when the stop ends');
   if (status.cost) add(costLine(status.cost));
@@ -63,8 +67,17 @@ export function statusLines(status: GameStatus): string[] {
 }
 
 /** The JSON form: every key always present, in this order. */
+/** A timeline as JSON: each step with its ISO time and the whole seconds since the step before (null for the first). */
+function timelineJson(timeline: readonly TimelineStep<string>[]): { step: string; at: string; sincePreviousSeconds: number | null }[] {
+  let previous: TimelineStep<string> | undefined;
+  return timeline.map((step) => {
+    const sincePreviousSeconds = previous ? Math.max(0, Math.round((Date.parse(step.at) - Date.parse(previous.at)) / 1000)) : null;
+    previous = step;
+    return { step: step.step, at: step.at, sincePreviousSeconds };
+  });
+}
+
 export function statusJson(status: GameStatus): Record<string, unknown> {
-  let previous: TimelineStep | undefined;
   return {
     game: status.game,
     fqdn: status.fqdn,
@@ -77,12 +90,8 @@ export function statusJson(status: GameStatus): Record<string, unknown> {
     instanceId: status.instanceId ?? null,
     uptimeSeconds: status.uptimeSeconds ?? null,
     startSource: status.startSource ?? null,
-    timeline: status.timeline.map((step) => {
-      const sincePreviousSeconds = previous ? Math.max(0, Math.round((Date.parse(step.at) - Date.parse(previous.at)) / 1000)) : null;
-      previous = step;
-      return { step: step.step, at: step.at, sincePreviousSeconds };
-    }),
-    lastStop: status.lastStop ? { at: status.lastStop.at, reason: status.lastStop.reason } : null,
+    timeline: timelineJson(status.timeline),
+    lastStop: status.lastStop ? { at: status.lastStop.at, reason: status.lastStop.reason, timeline: timelineJson(status.lastStop.timeline) } : null,
     pendingWake: status.pendingWake,
     cost: status.cost
       ? status.cost.known
