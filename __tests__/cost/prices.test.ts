@@ -206,7 +206,7 @@ describe('service prices', () => {
   it('names the item and the region it has no price for', () => {
     expect(regionalPrice('ebsGp3UsdPerGbMonth', 'sa-east-1')).toEqual({ ok: false, missing: `no price for ${REGIONAL_ITEMS.ebsGp3UsdPerGbMonth} in sa-east-1` });
     expect(regionalPrice('efsOneZoneUsdPerGbMonth', 'me-central-1')).toEqual({ ok: false, missing: 'no price for EFS One Zone storage in me-central-1' });
-    expect(regionalPrice('ebsGp3UsdPerGbMonth', 'us-east-1')).toEqual({ ok: true, usd: 0.08, source: 'ebsPricingPage' });
+    expect(regionalPrice('ebsGp3UsdPerGbMonth', 'us-east-1')).toEqual({ ok: true, usd: 0.08, source: 'ebsOfferUsEast1' });
   });
 
   it('charges the public IPv4 address and Route 53 the same everywhere', () => {

@@ -34,11 +34,6 @@ export const PRICE_SOURCES = {
     url: 'https://github.com/skypilot-org/skypilot-catalog/blob/00148f2af3672e2229b4f7bf8157d5a3f36e3c35/catalogs/v8/aws/vms.csv',
     asOf: '2026',
   },
-  ebsPricingPage: {
-    title: 'Amazon EBS pricing page, gp3 storage in US East (N. Virginia), as quoted by saisci.com',
-    url: 'https://www.saisci.com/aws/gp2-vs-gp3-cost-comparison-ebs-volumes/',
-    asOf: '2021-02-04',
-  },
   ebsFrankfurt: {
     title: 'gp3 storage price in eu-central-1 (Frankfurt), worked example on hendric-jabs.de',
     url: 'https://hendric-jabs.de/2023/11/02/gp3-in-2-minuten/',
@@ -72,11 +67,6 @@ export const PRICE_SOURCES = {
     url: 'https://aws.amazon.com/efs/pricing/',
     asOf: '2026',
   },
-  cloudWatchAlarmsUsEast: {
-    title: 'CloudWatch alarm pricing, $0.10 per standard-resolution alarm-month (c3x.dev summary of the CloudWatch pricing page, us-east-1)',
-    url: 'https://c3x.dev/resources/aws/aws_cloudwatch_metric_alarm',
-    asOf: '2026',
-  },
   cloudWatchFreeTier: {
     title: 'CloudWatch always-free tier: 10 standard-resolution alarm metrics, 5 GB of logs (ingestion, archive storage and Logs Insights scans) a month',
     url: 'https://aws.amazon.com/cloudwatch/pricing/',
@@ -92,20 +82,10 @@ export const PRICE_SOURCES = {
     url: 'https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/budgets-managing-costs.html',
     asOf: '2026',
   },
-  cloudWatchLogsUsEast: {
-    title: 'CloudWatch Logs pricing, standard log class in us-east-1 (c3x.dev summary of the pricing page)',
-    url: 'https://c3x.dev/blog/cloudwatch-logs-cost-optimization',
-    asOf: '2026-06',
-  },
   cloudWatchLogsTokyo: {
     title: 'CloudWatch Logs pricing in ap-northeast-1 (awsi.click summary of the pricing page)',
     url: 'https://awsi.click/en/articles/cloudwatch-logs-cost-structure-surprise/',
     asOf: '2026',
-  },
-  dataTransferUsEast: {
-    title: 'EC2 data transfer out to the internet, first 10 TB/month after the 100 GB free tier, us-east-1 (line of an AWS bill quoted on AWS re:Post)',
-    url: 'https://repost.aws/questions/QUAT1NfOeZSAK5z8KXXO9jgA/do-amazon-aws-ec-2-free-tier-have-a-bandwidth-limit',
-    asOf: '2023',
   },
   dataTransferSydney: {
     title: 'EC2 data transfer out to the internet, first tier, ap-southeast-2 (chengqing.dev table from the pricing page)',
@@ -118,6 +98,24 @@ export const PRICE_SOURCES = {
    * changes, so it names exactly the figures used; the SKU and usage type
    * locate each one in the file.
    */
+  cloudWatchOfferUsEast1: {
+    title:
+      'AWS Price List API, AmazonCloudWatch offer for us-east-1, version 20260831092148: standard-resolution alarm metric (SKU EVETVUGEN3MUTMXM), log ingestion (S8QGXX5R2BKKMDSJ), log storage (6K9ADYQAHV5KX9KZ)',
+    url: 'https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonCloudWatch/20260831092148/us-east-1/index.json',
+    asOf: '2026-08-31',
+  },
+  dataTransferOfferUsEast1: {
+    title:
+      'AWS Price List API, AWSDataTransfer offer for us-east-1, version 20260831121448: internet egress, first paid tier (SKU HQEH3ZWJVT46JHRG)',
+    url: 'https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AWSDataTransfer/20260831121448/us-east-1/index.json',
+    asOf: '2026-08-31',
+  },
+  ebsOfferUsEast1: {
+    title:
+      'AWS Price List API, AmazonEC2 offer for us-east-1, version 20260831181331: EBS:VolumeUsage.gp3, $0.08 per GB-month of gp3 storage (SKU JG3KUJMBRGHV3N8G)',
+    url: 'https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEC2/20260831181331/us-east-1/index.json',
+    asOf: '2026-08-31',
+  },
   cloudWatchOfferEuWest1: {
     title:
       'AWS Price List API, AmazonCloudWatch offer for eu-west-1, version 20260922021715: EU-CW:AlarmMonitorUsage (SKU GDMKAEDCSYJAKBZQ), EU-DataProcessing-Bytes (KJBTQPDHW2H92B8Y), EU-TimedStorage-ByteHrs (M93YPPU987S2T6U9)',

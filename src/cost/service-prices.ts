@@ -35,16 +35,16 @@ export type RegionalItem = keyof typeof REGIONAL_ITEMS;
 /** The regions the table covers; one missing here has no prices at all. */
 export const REGIONAL_PRICES: Readonly<Record<string, Readonly<Partial<Record<RegionalItem, Figure>>>>> = {
   'us-east-1': {
-    ebsGp3UsdPerGbMonth: { usd: 0.08, source: 'ebsPricingPage' },
+    ebsGp3UsdPerGbMonth: { usd: 0.08, source: 'ebsOfferUsEast1' },
     efsOneZoneLifecycleUsdPerGbMonth: { usd: 0.043, source: 'efsEffectivePrices' },
     efsStandardLifecycleUsdPerGbMonth: { usd: 0.08, source: 'efsEffectivePrices' },
-    cloudWatchAlarmUsdPerMonth: { usd: 0.10, source: 'cloudWatchAlarmsUsEast' },
+    cloudWatchAlarmUsdPerMonth: { usd: 0.10, source: 'cloudWatchOfferUsEast1' },
     efsStandardUsdPerGbMonth: { usd: 0.30, source: 'efsPricingPage' },
     efsInfrequentAccessUsdPerGbMonth: { usd: 0.016, source: 'efsPricingPage' },
     backupEfsWarmUsdPerGbMonth: { usd: 0.05, source: 'backupPageData' },
-    logsIngestionUsdPerGb: { usd: 0.50, source: 'cloudWatchLogsUsEast' },
-    logsStorageUsdPerGbMonth: { usd: 0.03, source: 'cloudWatchLogsUsEast' },
-    dataTransferOutUsdPerGb: { usd: 0.09, source: 'dataTransferUsEast' },
+    logsIngestionUsdPerGb: { usd: 0.50, source: 'cloudWatchOfferUsEast1' },
+    logsStorageUsdPerGbMonth: { usd: 0.03, source: 'cloudWatchOfferUsEast1' },
+    dataTransferOutUsdPerGb: { usd: 0.09, source: 'dataTransferOfferUsEast1' },
   },
   'us-east-2': {
     ebsGp3UsdPerGbMonth: { usd: 0.08, source: 'gp3CodeTables' },
