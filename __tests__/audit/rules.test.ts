@@ -99,10 +99,13 @@ const BREAKAGES: readonly Breakage[] = [
     p.values.policy = String(p.values.policy).replace('"aws:SecureTransport" = "false"', '"aws:SecureTransport" = "true"');
     return where(find(s, 'aws_efs_file_system'));
   } },
-  { rule: 'efs-backup', how: 'backups off while the config has them on', apply: (s) => {
-    const b = find(s, 'aws_efs_backup_policy');
-    (b.values.backup_policy as Values).status = 'DISABLED';
-    return where(b);
+  { rule: 'efs-backup', how: 'no backup selection takes in the world while the config has backups on', apply: (s) => {
+    find(s, 'aws_backup_selection').values.resources = ['arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-0someoneelse0'];
+    return where(find(s, 'aws_efs_file_system'));
+  } },
+  { rule: 'efs-backup', how: 'the backup plan has no scheduled rule', apply: (s) => {
+    for (const rule of find(s, 'aws_backup_plan').values.rule as Values[]) delete rule.schedule;
+    return where(find(s, 'aws_efs_file_system'));
   } },
   { rule: 'storage-destroy-protection', how: 'world without prevent_destroy', apply: (s) => {
     const fs = find(s, 'aws_efs_file_system');
@@ -244,11 +247,10 @@ describe('"unless turned off" is read from the configuration', () => {
 
   it('a world without backups is fine when the game turned backups off, reported when it did not', async () => {
     const stacks = copyStacks(shipped().stacks);
-    const policy = find(stacks, 'aws_efs_backup_policy');
-    (policy.values.backup_policy as Values).status = 'DISABLED';
+    find(stacks, 'aws_backup_selection').values.resources = [];
     const rule = RULES.filter((r) => r.id === 'efs-backup');
     expect(await runAudit(auditContext(withGame({ backups: false }), stacks), rule)).toEqual([]);
-    expect((await runAudit(auditContext(withGame({ backups: true }), stacks), rule)).map((f) => f.resource)).toEqual([where(policy)]);
+    expect((await runAudit(auditContext(withGame({ backups: true }), stacks), rule)).map((f) => f.resource)).toEqual([where(find(stacks, 'aws_efs_file_system'))]);
   });
 
   it('a world without prevent_destroy is fine when keepOnDestroy is false', async () => {

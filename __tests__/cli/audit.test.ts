@@ -63,7 +63,7 @@ describe('gm audit', () => {
       '  open to the world: ingress tcp/25565 from 0.0.0.0/0',
       '  instance metadata: tokens required, hop limit 1',
       '  encryption: host volumes encrypted, world encrypted',
-      '  backups: enabled',
+      '  backups: cron(0 5 * * ? *), kept 35 days, in vault gm-worlds',
       '  destroy protection: on (prevent_destroy)',
       expect.stringMatching(/^ {2}log retention: .*\/gm\/mc\/game 14 d/),
       '  IAM:',
@@ -98,7 +98,7 @@ describe('gm audit', () => {
       openPorts: ['ingress tcp/25565 from 0.0.0.0/0'],
       imds: { httpTokens: 'required', hopLimit: 1 },
       encryption: { hostVolumes: true, world: true },
-      backups: 'enabled',
+      backups: 'cron(0 5 * * ? *), kept 35 days, in vault gm-worlds',
       destroyProtection: true,
     });
     expect(mc!.logRetentionDays['/gm/mc/game']).toBe(14);

@@ -85,15 +85,15 @@ function fileSystem(id: string, token: string): FileSystemDescription {
   };
 }
 
-/** A recovery point as ListRecoveryPointsByResource lists it (EFS automatic backups). */
-function point(uuid: string, created: string, sizeBytes: number, status: RecoveryPointByResource['Status'] = 'COMPLETED'): RecoveryPointByResource {
+/** A recovery point as ListRecoveryPointsByResource lists it: the deployment's vault, or (older) EFS's automatic one. */
+function point(uuid: string, created: string, sizeBytes: number, status: RecoveryPointByResource['Status'] = 'COMPLETED', vault = 'gm-worlds'): RecoveryPointByResource {
   return {
     RecoveryPointArn: `arn:aws:backup:eu-west-1:${ACCOUNT}:recovery-point:${uuid}`,
     CreationDate: new Date(created),
     Status: status,
     EncryptionKeyArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
     BackupSizeBytes: sizeBytes,
-    BackupVaultName: 'aws/efs/automatic-backup-vault',
+    BackupVaultName: vault,
     IsParent: false,
   };
 }
@@ -107,7 +107,7 @@ describe('gm backups', () => {
   it('lists every recovery point of the world (all pages), newest first, as a table', async () => {
     efs.on(DescribeFileSystemsCommand, { CreationToken: 'gm-mc-world' }).resolves({ FileSystems: [fileSystem(FS_ID, 'gm-mc-world')] });
     backup.on(ListRecoveryPointsByResourceCommand, { ResourceArn: FS_ARN, NextToken: undefined }).resolves({
-      RecoveryPoints: [point('11111111-aaaa-4bbb-8ccc-000000000001', '2026-11-28T02:05:00Z', 812), point('33333333-aaaa-4bbb-8ccc-000000000003', '2026-11-30T02:07:00Z', 3_565_158)],
+      RecoveryPoints: [point('11111111-aaaa-4bbb-8ccc-000000000001', '2026-11-28T02:05:00Z', 812, 'COMPLETED', 'aws/efs/automatic-backup-vault'), point('33333333-aaaa-4bbb-8ccc-000000000003', '2026-11-30T02:07:00Z', 3_565_158)],
       NextToken: 'page-2',
     });
     backup.on(ListRecoveryPointsByResourceCommand, { ResourceArn: FS_ARN, NextToken: 'page-2' }).resolves({
@@ -119,10 +119,10 @@ describe('gm backups', () => {
     expect(result.status).toBe(0);
     expect(result.err).toEqual([]);
     expect(result.out).toEqual([
-      'DATE                    SIZE     STATUS     ID',
-      '2026-11-30T03:07+01:00  3.4 MiB  COMPLETED  33333333-aaaa-4bbb-8ccc-000000000003',
-      '2026-11-29T03:06+01:00  1.2 GiB  PARTIAL    22222222-aaaa-4bbb-8ccc-000000000002',
-      '2026-11-28T03:05+01:00  812 B    COMPLETED  11111111-aaaa-4bbb-8ccc-000000000001',
+      'DATE                    SIZE     STATUS     ID                                    VAULT',
+      '2026-11-30T03:07+01:00  3.4 MiB  COMPLETED  33333333-aaaa-4bbb-8ccc-000000000003  gm-worlds',
+      '2026-11-29T03:06+01:00  1.2 GiB  PARTIAL    22222222-aaaa-4bbb-8ccc-000000000002  gm-worlds',
+      '2026-11-28T03:05+01:00  812 B    COMPLETED  11111111-aaaa-4bbb-8ccc-000000000001  aws/efs/automatic-backup-vault',
     ]);
     expect(backup.commandCalls(ListRecoveryPointsByResourceCommand)).toHaveLength(2);
   });

@@ -61,16 +61,18 @@ afterAll(() => {
   else process.env.GM_CONFIG = savedConfig;
 });
 
-function point(uuid: string, created: string, status: RecoveryPointByResource['Status'] = 'COMPLETED'): RecoveryPointByResource {
+function point(uuid: string, created: string, status: RecoveryPointByResource['Status'] = 'COMPLETED', vault = 'gm-worlds'): RecoveryPointByResource {
   return {
     RecoveryPointArn: `arn:aws:backup:eu-west-1:${ACCOUNT}:recovery-point:${uuid}`,
     CreationDate: new Date(created),
     Status: status,
     BackupSizeBytes: 3_565_158,
-    BackupVaultName: 'aws/efs/automatic-backup-vault',
+    BackupVaultName: vault,
     IsParent: false,
   };
 }
+/** A copy EFS's own automatic backups made (before the deployment's plan): its vault denies every restore. */
+const AUTOMATIC = point('55555555-aaaa-4bbb-8ccc-000000000005', '2026-11-30T05:30:00Z', 'COMPLETED', 'aws/efs/automatic-backup-vault');
 const NEWEST = point('33333333-aaaa-4bbb-8ccc-000000000003', '2026-11-30T02:07:00Z');
 const NEWEST_PARTIAL = point('44444444-aaaa-4bbb-8ccc-000000000004', '2026-11-30T09:00:00Z', 'PARTIAL');
 const OLDER = point('11111111-aaaa-4bbb-8ccc-000000000001', '2026-11-28T02:05:00Z');
@@ -326,6 +328,27 @@ describe('gm restore <game> <backup>', () => {
     expect(result.status).toBe(1);
     expect(result.err).toHaveLength(1);
     expect(result.err[0]).toMatch(new RegExp(`^gm restore: AWS denied iam:PassRole on ${ROLE_ARN}`));
+  });
+
+  it("latest is the newest of the deployment's vault, before a newer copy in EFS's automatic vault", async () => {
+    deployed();
+    backup.on(ListRecoveryPointsByResourceCommand).resolves({ RecoveryPoints: [AUTOMATIC, OLDER, NEWEST] });
+    expect((await run(['mc', 'latest', '--yes'])).status).toBe(0);
+    expect(backup.commandCalls(StartRestoreJobCommand)[0]!.args[0].input.RecoveryPointArn).toBe(NEWEST.RecoveryPointArn);
+  });
+
+  it("a copy in EFS's automatic vault, whose policy denies restores: one line saying so and what to do, nothing restored", async () => {
+    deployed();
+    backup.on(ListRecoveryPointsByResourceCommand).resolves({ RecoveryPoints: [AUTOMATIC] });
+    backup.on(StartRestoreJobCommand).rejects(awsError('AccessDeniedException',
+      `User: arn:aws:iam::${ACCOUNT}:user/ana is not authorized to perform: backup:StartRestoreJob on resource: ${AUTOMATIC.RecoveryPointArn} with an explicit deny in a resource-based policy`));
+    const result = await run(['mc', 'latest', '--yes']);
+    expect(result.status).toBe(1);
+    expect(result.err).toEqual([
+      "backup 55555555-aaaa-4bbb-8ccc-000000000005 is in aws/efs/automatic-backup-vault, whose access policy (AWS's own) denies every restore: "
+      + "choose a backup of the deployment's vault (`npm run --silent gm -- backups mc`), or lift that deny in the vault's access policy first; nothing was restored",
+    ]);
+    expect(ssm.commandCalls(PutParameterCommand)).toHaveLength(0);
   });
 
   it('no credentials: one line, exit 1', async () => {

@@ -97,7 +97,7 @@ describe('the shipped example (gamemanagement.yaml, eu-west-1)', () => {
     expect(item(idle, 'world storage').item).toBe('world storage, EFS One Zone, 1 GB');
     expect(item(idle, 'world storage').resources).toEqual(['aws_efs_file_system.world_mc']);
     expect(item(idle, 'world storage').usd).toBeCloseTo(REGIONAL_PRICES['eu-west-1']!.efsOneZoneLifecycleUsdPerGbMonth!.usd, 12);
-    expect(item(idle, 'world backups').resources).toEqual(['aws_efs_backup_policy.world_mc_backup']);
+    expect(item(idle, 'world backups').resources).toEqual(['aws_backup_selection.world_mc_backup_selection']);
     expect(item(idle, 'CloudWatch alarm').quantity).toBe(1);
     expect(item(idle, 'CloudWatch Logs').resources).toHaveLength(4);
     expect(item(idle, 'CloudWatch Logs').quantity).toBeCloseTo((4 * IDLE_LOG_MB_PER_GROUP_MONTH) / 1000, 12);
@@ -180,7 +180,8 @@ describe('the options that change what bills', () => {
     expect(item(standard, 'world storage').item).toBe('world storage, EFS Standard, 1 GB');
     expect(item(standard, 'world storage').usd).toBe(REGIONAL_PRICES['us-east-1']!.efsStandardLifecycleUsdPerGbMonth!.usd);
     expect(standard.some((l) => l.item.startsWith('world backups'))).toBe(false);
-    expect(r.free).toContainEqual({ address: 'aws_efs_backup_policy.world_standard_backup', why: 'backups are off' });
+    expect(r.free).toContainEqual({ address: 'aws_efs_backup_policy.world_standard_backup', why: "EFS's automatic backups are off (AWS Backup's plan copies the world)" });
+    expect(r.free.some((f) => f.address.startsWith('aws_backup_selection.world_standard'))).toBe(false);
     const adopted = r.games.find((g) => g.id === 'adopted')!.idle;
     expect(item(adopted, 'world storage').item).toBe('world storage, EFS One Zone, 1 GB (adopted fs-0123456789abcdef0)');
     expect(item(adopted, 'world backups').usd).toBe(REGIONAL_PRICES['us-east-1']!.backupEfsWarmUsdPerGbMonth!.usd);

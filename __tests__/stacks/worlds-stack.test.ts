@@ -24,11 +24,26 @@ describe('worlds stack, defaults', () => {
     });
   });
 
-  it('turns AWS Backup on', () => {
+  it('backs the world up daily into a vault of its own, kept 35 days, and keeps EFS automatic backups off', () => {
     const fs = only(synth.worlds.json, 'aws_efs_file_system');
+    const vault = only(synth.worlds.json, 'aws_backup_vault');
+    const plan = only(synth.worlds.json, 'aws_backup_plan');
+    const role = only(synth.worlds.json, 'aws_iam_role', (b) => b.name === 'gm-world-backup');
+    expect(vault.body).toMatchObject({ name: 'gm-worlds' });
+    // No access policy on it: the vault EFS's automatic backups use denies every restore.
+    expect(resources(synth.worlds.json, 'aws_backup_vault_policy')).toEqual([]);
+    expect(plan.body.rule).toEqual([expect.objectContaining({
+      rule_name: 'daily', schedule: 'cron(0 5 * * ? *)', target_vault_name: ref('aws_backup_vault', vault, 'name'), lifecycle: { delete_after: 35 },
+    })]);
+    expect(only(synth.worlds.json, 'aws_backup_selection').body).toEqual(expect.objectContaining({
+      name: 'gm-mc-world', plan_id: ref('aws_backup_plan', plan, 'id'), iam_role_arn: ref('aws_iam_role', role, 'arn'), resources: [ref('aws_efs_file_system', fs, 'arn')],
+    }));
+    expect(readPolicy(role.body.assume_role_policy).Statement.map((st) => st.Principal)).toEqual([{ Service: 'backup.amazonaws.com' }]);
+    expect(only(synth.worlds.json, 'aws_iam_role_policy_attachment', (b) => String(b.policy_arn).endsWith('/AWSBackupServiceRolePolicyForBackup')).body.role)
+      .toBe(ref('aws_iam_role', role, 'name'));
     expect(synth.worlds.text).toHaveResourceWithProperties(EfsBackupPolicy, {
       file_system_id: ref('aws_efs_file_system', fs, 'id'),
-      backup_policy: { status: 'ENABLED' },
+      backup_policy: { status: 'DISABLED' },
     });
   });
 
@@ -130,6 +145,8 @@ describe('worlds stack, options', () => {
     expect(fs.body.encrypted).toBe(true);
     expect((fs.body.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy ?? false).toBe(false);
     expect(only(synth.worlds.json, 'aws_efs_backup_policy').body.backup_policy).toEqual({ status: 'DISABLED' });
+    // No game backed up: no selection, and no vault, plan or role to keep.
+    for (const type of ['aws_backup_selection', 'aws_backup_vault', 'aws_backup_plan']) expect({ type, n: resources(synth.worlds.json, type).length }).toEqual({ type, n: 0 });
   });
 
   it('keeps each game on its own settings when games differ', () => {

@@ -23,8 +23,8 @@ export interface GameAudit {
   readonly openPorts: readonly string[];
   readonly roles: readonly RoleGrants[];
   readonly encryption: { readonly hostVolumes: boolean | null; readonly world: boolean | null };
-  /** AWS Backup of the world: enabled, disabled, or null when no backup policy is declared. */
-  readonly backups: 'enabled' | 'disabled' | null;
+  /** AWS Backup of the world: its schedule and how long copies are kept, or 'off'. */
+  readonly backups: string;
   readonly destroyProtection: boolean | null;
   readonly logRetentionDays: Readonly<Record<string, number | null>>;
   readonly imds: { readonly httpTokens: string | null; readonly hopLimit: number | null } | null;
@@ -65,6 +65,16 @@ function retention(groups: readonly AuditResource[]): Record<string, number | nu
   return Object.fromEntries(groups.map((g) => [String(g.values.name ?? g.address), asNumber(g.values.retention_in_days) ?? null]));
 }
 
+/** "cron(0 5 * * ? *), kept 35 days, in vault gm-worlds", from the selection's plan. */
+function describeBackups(context: AuditContext, selection: AuditResource): string {
+  const plan = referenced(context, selection, selection.values.plan_id);
+  const rule = plan ? blocks(plan.values, 'rule')[0] : undefined;
+  if (!rule) return 'on (plan not in this JSON)';
+  const days = asNumber(block(rule, 'lifecycle')?.delete_after);
+  const vault = referenced(context, plan!, rule.target_vault_name)?.values.name ?? rule.target_vault_name;
+  return `${String(rule.schedule ?? 'no schedule')}, kept ${days === undefined ? 'forever' : `${days} days`}, in vault ${String(vault)}`;
+}
+
 export function buildReport(context: AuditContext, findings: readonly Finding[]): AuditReport {
   const owned = (r: AuditResource, id: string | undefined) => gameOf(context, r) === id;
   const roles = rolePolicies(context);
@@ -74,7 +84,7 @@ export function buildReport(context: AuditContext, findings: readonly Finding[])
     const template = resourcesOfType(context, 'aws_launch_template').find(mine);
     const metadata = template && block(template.values, 'metadata_options');
     const fileSystem = resourcesOfType(context, 'aws_efs_file_system').find(mine);
-    const backup = resourcesOfType(context, 'aws_efs_backup_policy').find(mine);
+    const selection = resourcesOfType(context, 'aws_backup_selection').find(mine);
     const ports = firewallRules(context).filter((r) => r.direction === 'ingress' && isWorld(r) && mine(r.group ?? r.resource));
     return {
       game: game.id,
@@ -85,7 +95,7 @@ export function buildReport(context: AuditContext, findings: readonly Finding[])
         // An adopted file system is not in the JSON: its encryption cannot be read here.
         world: fileSystem ? truthy(fileSystem.values.encrypted) : null,
       },
-      backups: backup ? (block(backup.values, 'backup_policy')?.status === 'ENABLED' ? 'enabled' : 'disabled') : null,
+      backups: selection ? describeBackups(context, selection) : 'off',
       destroyProtection: fileSystem?.lifecycle ? fileSystem.lifecycle.preventDestroy : null,
       logRetentionDays: retention(groups.filter(mine)),
       imds: metadata ? { httpTokens: typeof metadata.http_tokens === 'string' ? metadata.http_tokens : null, hopLimit: asNumber(metadata.http_put_response_hop_limit) ?? null } : null,
@@ -130,7 +140,7 @@ export function reportLines(report: AuditReport): string[] {
       `  open to the world: ${game.openPorts.join('; ') || 'nothing'}`,
       `  instance metadata: ${game.imds ? `tokens ${game.imds.httpTokens ?? 'unset'}, hop limit ${game.imds.hopLimit ?? 'unset'}` : 'no launch template'}`,
       `  encryption: host volumes ${yesNo(game.encryption.hostVolumes, 'encrypted', 'NOT encrypted', 'unknown')}, world ${yesNo(game.encryption.world, 'encrypted', 'NOT encrypted', 'adopted (not in this JSON)')}`,
-      `  backups: ${game.backups ?? 'none declared'}`,
+      `  backups: ${game.backups}`,
       `  destroy protection: ${yesNo(game.destroyProtection, 'on (prevent_destroy)', 'off', 'adopted file system (not managed here)')}`,
       `  log retention: ${Object.entries(game.logRetentionDays).map(([g, d]) => `${g} ${d ?? 'forever'}${d ? ' d' : ''}`).join(', ') || 'no log groups'}`,
       '  IAM:',

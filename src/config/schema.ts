@@ -186,7 +186,7 @@ export const gameSchema = z.strictObject({
   }).optional()
     .describe('Pull the image through an ECR pull-through cache in the region (Docker Hub, ghcr.io, quay.io, public.ecr.aws, registry.k8s.io): pulls stay in the region and avoid Docker Hub\'s anonymous rate limit. Default: pulled from its registry.'),
   // --- end warm pool and image cache ---
-  backups: z.boolean({ error: 'expected true or false' }).default(true).describe('AWS Backup of the world file system (EFS automatic backups). Default true.'),
+  backups: z.boolean({ error: 'expected true or false' }).default(true).describe("Daily AWS Backup of the world into the deployment's vault `<name>-worlds`, kept 35 days (restorable with gm restore). Default true."),
   keepOnDestroy: z.boolean({ error: 'expected true or false' }).default(true).describe('Refuse to delete the world file system on destroy. Default true.'),
   oneZone: z.boolean({ error: 'expected true or false' }).default(true).describe('One Zone EFS (about half the price). Default true.'),
   existingFileSystemId: z.string({ error: 'expected an EFS file system id such as fs-0123456789abcdef0' }).regex(/^fs-[0-9a-f]{8,40}$/, { error: 'expected an EFS file system id such as fs-0123456789abcdef0' })

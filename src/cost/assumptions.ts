@@ -38,7 +38,7 @@ export const QUERY_LOG_BYTES_PER_QUERY = 200;
 
 /**
  * Backup storage per GB of world. AWS Backup keeps one full copy plus the
- * changed blocks of each daily backup (EFS automatic backups keep 35 days);
+ * changed blocks of each daily backup (the worlds' plan keeps 35 days);
  * for a world that changes a little each session one full copy is the bulk.
  */
 export const BACKUP_GB_PER_WORLD_GB = 1;

@@ -259,16 +259,23 @@ export function estimateCost(config: Config, resources: readonly SynthesizedReso
     }
     if (game) {
       const fs = of('aws_efs_file_system')[0];
-      const backups = of('aws_efs_backup_policy');
-      if (fs || backups.length > 0) lines.push(worldLine(game, fs, region, worldGb, backups.map(address)));
-      for (const policy of backups) {
+      const policies = of('aws_efs_backup_policy');
+      const selections = of('aws_backup_selection');
+      if (fs || policies.length > 0) lines.push(worldLine(game, fs, region, worldGb, policies.map(address)));
+      // The world's recovery points bill in the vault; the selection is what makes them.
+      for (const selection of selections) {
+        const gb = worldGb * BACKUP_GB_PER_WORLD_GB;
+        lines.push(line(`world backups, AWS Backup warm storage, ${gb} GB`, gb, 'GB-month', regionalPrice('backupEfsWarmUsdPerGbMonth', region), region, [address(selection)]));
+      }
+      for (const policy of policies) {
         const status = (policy.body.backup_policy as { status?: unknown } | undefined)?.status;
+        // EFS's own automatic backups (another vault) bill like ours; the worlds stack turns them off.
         if (status !== 'ENABLED') {
-          free.push({ address: address(policy), why: 'backups are off' });
+          free.push({ address: address(policy), why: "EFS's automatic backups are off (AWS Backup's plan copies the world)" });
           continue;
         }
         const gb = worldGb * BACKUP_GB_PER_WORLD_GB;
-        lines.push(line(`world backups, AWS Backup warm storage, ${gb} GB`, gb, 'GB-month', regionalPrice('backupEfsWarmUsdPerGbMonth', region), region, [address(policy)]));
+        lines.push(line(`world backups, EFS automatic backups, ${gb} GB`, gb, 'GB-month', regionalPrice('backupEfsWarmUsdPerGbMonth', region), region, [address(policy)]));
       }
       for (const asg of of('aws_autoscaling_group')) {
         const warm = warmPoolLine(game, asg, region);
@@ -276,7 +283,7 @@ export function estimateCost(config: Config, resources: readonly SynthesizedReso
         else free.push({ address: address(asg), why: 'no instance while stopped; a running one is the running hour' });
       }
     } else {
-      for (const r of [...of('aws_efs_file_system'), ...of('aws_efs_backup_policy'), ...of('aws_autoscaling_group')]) {
+      for (const r of [...of('aws_efs_file_system'), ...of('aws_efs_backup_policy'), ...of('aws_backup_selection'), ...of('aws_autoscaling_group')]) {
         unknown.push({ address: address(r), why: `${r.type} outside a game is not priced` });
       }
     }

@@ -13,6 +13,8 @@ export const PRICED_TYPES = [
   'aws_cloudwatch_metric_alarm',
   'aws_efs_file_system',
   'aws_efs_backup_policy',
+  // The recovery points it makes bill in the vault (per GB-month of the world's copies).
+  'aws_backup_selection',
   'aws_budgets_budget',
   // Free itself; its instances are the running hour, and a warm pool's stopped instances keep their root volumes.
   'aws_autoscaling_group',
@@ -30,6 +32,8 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   aws_ecs_cluster: 'ECS on EC2 has no charge beyond the instance',
   aws_ecs_service: 'ECS on EC2 has no charge beyond the instance',
   aws_ecs_task_definition: 'ECS on EC2 has no charge beyond the instance',
+  aws_backup_vault: 'a vault is free; the recovery points in it are priced with each world (world backups)',
+  aws_backup_plan: 'a plan is free; the copies it makes are priced with each world (world backups)',
   aws_iam_role: 'IAM is free',
   aws_iam_role_policy: 'IAM is free',
   aws_iam_role_policy_attachment: 'IAM is free',

@@ -59,9 +59,19 @@ export function gameResourceNames(prefix: string, gameId: string): GameResourceN
 }
 
 /** Names of a deployment's resources that belong to no one game. */
-export function deploymentResourceNames(prefix: string): { readonly worldRestoreRole: string } {
+export function deploymentResourceNames(prefix: string): {
+  readonly worldRestoreRole: string;
+  readonly worldBackupRole: string;
+  readonly worldBackupVault: string;
+  readonly worldBackupPlan: string;
+} {
   return {
     /** The role AWS Backup assumes to restore a world (worlds stack). */
     worldRestoreRole: resourceName(prefix, 'world-restore'),
+    /** The role AWS Backup assumes to back the worlds up. */
+    worldBackupRole: resourceName(prefix, 'world-backup'),
+    /** The vault the worlds' recovery points are kept in, and the plan that makes them. */
+    worldBackupVault: resourceName(prefix, 'worlds'),
+    worldBackupPlan: resourceName(prefix, 'worlds'),
   };
 }

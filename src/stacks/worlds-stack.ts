@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import type { ReleasedWorld } from '../config/kept-worlds';
 import type { Config } from '../config/resolve';
 import { GameStorage, worldAddress } from '../constructs/game/storage';
+import { WorldBackups } from '../constructs/game/world-backups';
 import { WorldRestoreRole } from '../constructs/game/world-restore-role';
 import { defaultTags } from '../constructs/support/naming';
 import { useS3State } from './s3-state';
@@ -24,6 +25,8 @@ export class WorldsStack extends TerraformStack {
   readonly storage: ReadonlyMap<string, GameStorage>;
   /** What AWS Backup restores a world with (`gm restore`). */
   readonly restoreRole: WorldRestoreRole;
+  /** The daily backups of every world whose game has `backups` on (none: no vault, no plan). */
+  readonly backups?: WorldBackups;
 
   constructor(scope: Construct, config: Config, released: readonly ReleasedWorld[] = []) {
     super(scope, WORLDS_STACK);
@@ -38,11 +41,18 @@ export class WorldsStack extends TerraformStack {
         volumePaths: game.volumes.map((v) => v.path),
         existingFileSystemId: game.existingFileSystemId,
         oneZoneAvailabilityZone: game.oneZone ? config.network.availabilityZone : undefined,
-        backups: game.backups,
         keepOnDestroy: game.keepOnDestroy,
       }));
     }
     this.storage = storage;
+    const backedUp = config.games.filter((g) => g.backups);
+    if (backedUp.length > 0) {
+      this.backups = new WorldBackups(this, 'world-backups', { prefix: config.name });
+      for (const game of backedUp) {
+        const world = storage.get(game.id)!;
+        this.backups.protect(world, config.name, game.id, world.fileSystemArn, worldAddress(game.id).backupSelection);
+      }
+    }
     this.restoreRole = new WorldRestoreRole(this, 'world-restore', { prefix: config.name });
     if (released.length > 0) {
       // Terraform forgets these and leaves them in AWS: a dropped or adopted game never deletes its world.
@@ -51,6 +61,8 @@ export class WorldsStack extends TerraformStack {
         const keep = (resource: string) => ({ from: resource, lifecycle: { destroy: false } });
         return [
           keep(`aws_efs_file_system.${address.fileSystem}`),
+          // A dropped game's world is no longer backed up (its selection goes), but its recovery points
+          // stay in the vault until they expire.
           ...(gameRemoved ? [keep(`aws_efs_backup_policy.${address.backupPolicy}`)] : []),
         ];
       }));

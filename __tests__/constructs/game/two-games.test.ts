@@ -45,9 +45,9 @@ describe('two games', () => {
 
   it('gives each game its own world: file system, task role, access point, policies', () => {
     expect(resources(synth.worlds.json, 'aws_efs_file_system').map((r) => r.body.creation_token).sort()).toEqual(['gm-mc-world', 'gm-vh-world']);
-    // One task role per game, and the deployment's one restore role.
-    expect(resources(synth.worlds.json, 'aws_iam_role').map((r) => r.body.name).sort()).toEqual(['gm-mc-task', 'gm-vh-task', 'gm-world-restore']);
-    for (const type of ['aws_efs_access_point', 'aws_efs_backup_policy', 'aws_efs_file_system_policy']) {
+    // One task role per game, and the deployment's one backup role and one restore role.
+    expect(resources(synth.worlds.json, 'aws_iam_role').map((r) => r.body.name).sort()).toEqual(['gm-mc-task', 'gm-vh-task', 'gm-world-backup', 'gm-world-restore']);
+    for (const type of ['aws_efs_access_point', 'aws_efs_backup_policy', 'aws_efs_file_system_policy', 'aws_backup_selection']) {
       expect({ type, count: resources(synth.worlds.json, type).length }).toEqual({ type, count: 2 });
     }
     // Each file system policy admits its own game's task role only.

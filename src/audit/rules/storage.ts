@@ -56,22 +56,44 @@ export const efsTlsOnly: Rule = {
   },
 };
 
+/** Whether a backup selection's `resources` take in this file system (by reference, by id in an ARN, or unknown in a plan). */
+function selectionCovers(context: AuditContext, selection: AuditResource, fileSystem: AuditResource | string, game: string | undefined): boolean {
+  const resources = selection.values.resources;
+  if (!Array.isArray(resources)) return selection.kind === 'plan' && game !== undefined && gameOf(context, selection) === game;
+  return resources.some((value) => {
+    if (typeof fileSystem === 'string') return typeof value === 'string' && value.endsWith(`:file-system/${fileSystem}`);
+    return referenced(context, selection, value) === fileSystem || (fileSystem.kind === 'plan' && value === fileSystem.values.arn);
+  });
+}
+
+/** Whether the plan a selection belongs to copies on a schedule and lets copies expire. */
+function planBacksUp(context: AuditContext, selection: AuditResource): boolean {
+  const plan = referenced(context, selection, selection.values.plan_id);
+  // A plan in another stack, or not known until apply: not this rule's to judge.
+  if (!plan) return true;
+  const rules = Array.isArray(plan.values.rule) ? (plan.values.rule as Record<string, unknown>[]) : [block(plan.values, 'rule')].filter((r): r is Record<string, unknown> => r !== undefined);
+  return rules.some((r) => typeof r.schedule === 'string' && r.schedule !== '');
+}
+
 export const efsBackedUp: Rule = {
   id: 'efs-backup',
   severity: 'medium',
   title: 'Worlds backed up unless turned off',
-  protects: 'The world against a bad mod, a griefer or a wrong restore: AWS Backup keeps daily copies for 35 days.',
+  protects: 'The world against a bad mod, a griefer or a wrong restore: AWS Backup keeps daily copies for 35 days, in a vault gm restore can restore from.',
   fix: 'Keep games.<id>.backups true (the default); set it to false only for a world you can lose.',
   check(context) {
-    const policies = resourcesOfType(context, 'aws_efs_backup_policy');
-    const disabled = policies.filter((p) => block(p.values, 'backup_policy')?.status !== 'ENABLED').flatMap((p): RuleFinding[] => {
-      const game = context.config.games.find((g) => g.id === gameOf(context, p));
-      return game && !game.backups ? [] : [{ resource: p, detail: `backup status is ${String(block(p.values, 'backup_policy')?.status ?? 'unset')}${game ? ` while games.${game.id}.backups is true` : ''}` }];
+    const selections = resourcesOfType(context, 'aws_backup_selection');
+    return worlds(context).filter((w) => typeof w.fileSystem === 'string' || w.fileSystem.kind === 'synth').flatMap(({ fileSystem, source, shownAs }): RuleFinding[] => {
+      const game = typeof fileSystem === 'string'
+        ? context.config.games.find((g) => g.existingFileSystemId === fileSystem)
+        : context.config.games.find((g) => g.id === gameOf(context, fileSystem));
+      if (game && !game.backups) return [];
+      if (!shownAs) return [];
+      const own = selections.filter((sel) => sel.source === source && selectionCovers(context, sel, fileSystem, game?.id));
+      if (own.length === 0) return [{ resource: shownAs, detail: `no aws_backup_selection takes in this world: AWS Backup does not copy it${game ? ` while games.${game.id}.backups is true` : ''}` }];
+      if (!own.some((sel) => planBacksUp(context, sel))) return [{ resource: shownAs, detail: 'its backup plan has no scheduled rule: no copy is ever made' }];
+      return [];
     });
-    const missing = worlds(context).filter((w) => typeof w.fileSystem === 'string' || w.fileSystem.kind === 'synth')
-      .filter(({ fileSystem, source }) => !policies.some((p) => p.source === source && namesFileSystem(context, p, fileSystem)))
-      .flatMap((w) => (w.shownAs ? [{ resource: w.shownAs, detail: 'no aws_efs_backup_policy: AWS Backup does not copy this world' }] : []));
-    return [...disabled, ...missing];
   },
 };
 

@@ -28,6 +28,14 @@ export interface RecoveryPoint {
   readonly vaultName?: string;
 }
 
+/**
+ * Where EFS's own automatic backups go. AWS gives this vault an access policy
+ * that denies `backup:StartRestoreJob` to everyone, so its recovery points
+ * (a world's from before the deployment's own plan) cannot be restored as
+ * they are (https://repost.aws/knowledge-center/backup-insufficient-privileges-efs).
+ */
+export const EFS_AUTOMATIC_BACKUP_VAULT = 'aws/efs/automatic-backup-vault';
+
 /** The world was not found: said in one line by the command. */
 export class WorldNotFoundError extends Error {
   override readonly name = 'WorldNotFoundError';

@@ -17,9 +17,10 @@ ${AWS_OPTIONS_USAGE}`;
 
 /** `timeZone`: where dates are printed (default the local zone; tests pass one). */
 export function recoveryPointRows(points: readonly RecoveryPoint[], timeZone?: string): string[] {
+  // The vault tells the deployment's copies from older ones of EFS's automatic backups, which cannot be restored as they are.
   return table(
-    ['DATE', 'SIZE', 'STATUS', 'ID'],
-    points.map((p) => [localIsoTime(p.createdAt, timeZone), p.sizeBytes === undefined ? '-' : humanSize(p.sizeBytes), p.status, p.id]),
+    ['DATE', 'SIZE', 'STATUS', 'ID', 'VAULT'],
+    points.map((p) => [localIsoTime(p.createdAt, timeZone), p.sizeBytes === undefined ? '-' : humanSize(p.sizeBytes), p.status, p.id, p.vaultName ?? '-']),
   );
 }
 

@@ -76,7 +76,7 @@ function totalsBlock(report: CostReport): string[] {
 const SERVICE_WORDS: Readonly<Record<string, string>> = {
   iam: 'IAM', lambda: 'Lambda', cloudwatch: 'EventBridge and log settings', sns: 'SNS e-mail', ecs: 'ECS', ssm: 'SSM',
   autoscaling: 'Auto Scaling', launch: 'launch template', efs: 'EFS settings', s3: 'state bucket',
-  route53: 'DNS records', vpc: 'VPC', subnet: 'VPC', internet: 'VPC', route: 'VPC', security: 'VPC', default: 'VPC',
+  backup: 'backup vault and plan', route53: 'DNS records', vpc: 'VPC', subnet: 'VPC', internet: 'VPC', route: 'VPC', security: 'VPC', default: 'VPC',
 };
 
 /** One short line: how many resources are free, by service ("free: 77 resources (IAM 17, Lambda 13, …)"). */

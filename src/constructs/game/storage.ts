@@ -26,23 +26,21 @@ export interface GameStorageProps {
   readonly existingFileSystemId?: string;
   /** One Zone storage in this zone (about half the price of Regional). Default: Regional. */
   readonly oneZoneAvailabilityZone?: string;
-  /** AWS Backup automatic daily backups (35-day retention). Default true. */
-  readonly backups?: boolean;
   /** Refuse to destroy the file system (`prevent_destroy`). Default true. */
   readonly keepOnDestroy?: boolean;
 }
 
 /** Terraform names of a game's world resources (stable, so `removed` blocks can name them). */
-export function worldAddress(gameId: string): { fileSystem: string; backupPolicy: string } {
+export function worldAddress(gameId: string): { fileSystem: string; backupPolicy: string; backupSelection: string } {
   const id = `world_${gameId.replace(/-/g, '_')}`;
-  return { fileSystem: id, backupPolicy: `${id}_backup` };
+  return { fileSystem: id, backupPolicy: `${id}_backup`, backupSelection: `${id}_backup_selection` };
 }
 
 
 /**
  * A game's world: an encrypted EFS file system (created or adopted), TLS-only,
  * mountable only by the game's task role and the game's host, one access point
- * per volume, and AWS Backup on. It lives in the worlds stack so that
+ * per volume (AWS Backup is the worlds stack's, see WorldBackups). It lives in the worlds stack so that
  * destroying the game stack never touches a world.
  */
 export class GameStorage extends Construct {
@@ -85,9 +83,11 @@ export class GameStorage extends Construct {
       this.fileSystemArn = fs.arn;
     }
 
+    // EFS's own automatic backups stay off (a One Zone file system has them on unless told): they land in
+    // a vault whose policy denies every restore. The worlds stack's plan backs the world up instead (WorldBackups).
     new EfsBackupPolicy(this, 'backup', {
       fileSystemId: this.fileSystemId,
-      backupPolicy: { status: (props.backups ?? true) ? 'ENABLED' : 'DISABLED' },
+      backupPolicy: { status: 'DISABLED' },
     }).overrideLogicalId(worldAddress(props.gameId).backupPolicy);
 
     this.accessPoints = props.volumePaths.map((containerPath, i) => ({
