@@ -5,8 +5,9 @@ import type { ReleasedWorld } from '../config/kept-worlds';
 import type { Config } from '../config/resolve';
 import { GameStorage, worldAddress } from '../constructs/game/storage';
 import { WorldBackups } from '../constructs/game/world-backups';
-import { WorldRestoreRole } from '../constructs/game/world-restore-role';
+import { AwsBackupRole } from '../constructs/game/aws-backup-role';
 import { defaultTags } from '../constructs/support/naming';
+import { deploymentResourceNames } from '../runtime/names';
 import { useS3State } from './s3-state';
 import { WORLDS_STACK } from './worlds-stack-name';
 
@@ -24,7 +25,7 @@ export { WORLDS_STACK } from './worlds-stack-name';
 export class WorldsStack extends TerraformStack {
   readonly storage: ReadonlyMap<string, GameStorage>;
   /** What AWS Backup restores a world with (`gm restore`). */
-  readonly restoreRole: WorldRestoreRole;
+  readonly restoreRole: AwsBackupRole;
   /** The daily backups of every world whose game has `backups` on (none: no vault, no plan). */
   readonly backups?: WorldBackups;
 
@@ -53,7 +54,11 @@ export class WorldsStack extends TerraformStack {
         this.backups.protect(world, config.name, game.id, world.fileSystemArn, worldAddress(game.id).backupSelection);
       }
     }
-    this.restoreRole = new WorldRestoreRole(this, 'world-restore', { prefix: config.name });
+    this.restoreRole = new AwsBackupRole(this, 'world-restore', {
+      name: deploymentResourceNames(config.name).worldRestoreRole,
+      description: 'AWS Backup restores a game world with this role (gm restore)',
+      purpose: 'restores',
+    });
     if (released.length > 0) {
       // Terraform forgets these and leaves them in AWS: a dropped or adopted game never deletes its world.
       this.addOverride('removed', released.flatMap(({ gameId, gameRemoved }) => {

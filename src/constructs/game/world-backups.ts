@@ -1,16 +1,11 @@
 import { BackupPlan } from '@cdktf/provider-aws/lib/backup-plan';
 import { BackupSelection } from '@cdktf/provider-aws/lib/backup-selection';
 import { BackupVault } from '@cdktf/provider-aws/lib/backup-vault';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { Fn } from 'cdktf';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Construct } from 'constructs';
-import { assumeRolePolicy } from '../support/iam-document';
 import { resourceName } from '../support/naming';
 import { deploymentResourceNames } from '../../runtime/names';
-
-/** The managed policy AWS documents for backup roles (EFS included). */
-const BACKUP_MANAGED_POLICY = 'AWSBackupServiceRolePolicyForBackup';
+import { AwsBackupRole } from './aws-backup-role';
 /** Days a recovery point is kept: as long as EFS's own automatic backups keep theirs. */
 export const WORLD_BACKUP_RETENTION_DAYS = 35;
 /** Every day at 05:00 UTC (the middle of the night in Europe, the evening before in the Americas). */
@@ -40,17 +35,11 @@ export class WorldBackups extends Construct {
   constructor(scope: Construct, id: string, props: WorldBackupsProps) {
     super(scope, id);
     const names = deploymentResourceNames(props.prefix);
-    this.role = new IamRole(this, 'role', {
+    this.role = new AwsBackupRole(this, 'backup-role', {
       name: names.worldBackupRole,
       description: 'AWS Backup backs the game worlds up with this role',
-      assumeRolePolicy: assumeRolePolicy('backup.amazonaws.com'),
-    });
-    // The policy AWS maintains for backup roles; the partition comes from the role's own ARN.
-    const partition = Fn.element(Fn.split(':', this.role.arn), 1);
-    new IamRolePolicyAttachment(this, 'backups', {
-      role: this.role.name,
-      policyArn: `arn:${partition}:iam::aws:policy/service-role/${BACKUP_MANAGED_POLICY}`,
-    });
+      purpose: 'backups',
+    }).role;
     // Encrypted with AWS Backup's own key for the vault (no KMS key to pay for or lose).
     this.vault = new BackupVault(this, 'vault', { name: names.worldBackupVault });
     this.plan = new BackupPlan(this, 'plan', {
