@@ -83,6 +83,22 @@ describe('gm shell on a running game', () => {
     expect(run.profileEnv).toBe('friends');
   });
 
+  it('ignores the keys the person presses in the remote shell (Ctrl-C, Ctrl-\\\\, Ctrl-Z) while the plugin runs, as the AWS CLI does, and not after', async () => {
+    withHost(1, [{ id: INSTANCE_ID, state: 'InService' }]);
+    const { io } = captureIo();
+    // Checked by the handlers gm installs: a real SIGQUIT or SIGTSTP would end or stop the test process itself.
+    const on = jest.spyOn(process, 'on');
+    const off = jest.spyOn(process, 'off');
+    const keys = ['SIGINT', 'SIGQUIT', 'SIGTSTP'];
+    expect(await runShell(['mc'], io, deps(plugin.env()))).toBe(0);
+    const installed = on.mock.calls.filter(([signal]) => keys.includes(String(signal)));
+    expect(installed.map(([signal]) => signal).sort()).toEqual(keys);
+    const removed = off.mock.calls.filter(([signal]) => keys.includes(String(signal)));
+    expect(removed).toEqual(installed);
+    on.mockRestore();
+    off.mockRestore();
+  });
+
   it('fails with the plugin\'s status when the plugin fails', async () => {
     withHost(1, [{ id: INSTANCE_ID, state: 'InService' }]);
     const { io, err } = captureIo();

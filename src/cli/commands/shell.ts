@@ -55,10 +55,12 @@ export async function runShell(args: readonly string[], io: CliIo, deps: ShellDe
   io.out(`Opening a shell on ${target.game.id}'s host ${host.instanceId} (${target.region}). Type \`exit\` to leave.`);
   for (const line of worldLines(target.game.volumes)) io.out(line);
 
-  // Ctrl-C belongs to the remote shell: the plugin forwards it. gm must not
-  // die of it meanwhile and leave the plugin without its parent.
-  const ignoreInterrupt = () => undefined;
-  process.on('SIGINT', ignoreInterrupt);
+  // Ctrl-C, Ctrl-\ and Ctrl-Z belong to the remote shell: the plugin forwards
+  // them. The terminal signals gm too; gm must neither die of them (leaving the
+  // plugin without its parent) nor stop, as the AWS CLI ignores them meanwhile.
+  const ignore = () => undefined;
+  const keys: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT'] : ['SIGINT', 'SIGQUIT', 'SIGTSTP'];
+  for (const signal of keys) process.on(signal, ignore);
   try {
     const session = await startPluginSession({ plugin, region: target.region, request: { Target: host.instanceId }, env: deps.env, stdio: 'inherit' });
     const code = await session.exited;
@@ -69,7 +71,7 @@ export async function runShell(args: readonly string[], io: CliIo, deps: ShellDe
     }
     return EXIT_OK;
   } finally {
-    process.off('SIGINT', ignoreInterrupt);
+    for (const signal of keys) process.off(signal, ignore);
   }
 }
 
