@@ -11,8 +11,9 @@ import { humanSize, localIsoTime, table } from '../restore/format';
 
 const USAGE = `usage: gm backups <game> [--profile <name>] [--region <name>]
 Lists the recovery points of the game's world (AWS Backup's daily backups),
-newest first: date (your local time), size, status, and the id that
-\`gm restore <game> <id>\` takes (or \`latest\`).
+newest first: date (your local time), size, status, the id that
+\`gm restore <game> <id>\` takes (or \`latest\`), and the vault it is in
+(<name>-worlds; copies in aws/efs/automatic-backup-vault cannot be restored).
 ${AWS_OPTIONS_USAGE}`;
 
 /** `timeZone`: where dates are printed (default the local zone; tests pass one). */
@@ -48,7 +49,7 @@ export async function runBackups(args: readonly string[], io: CliIo, timeZone?: 
 export function backupsCommandWith(timeZone?: string): Command {
   return {
     name: 'backups',
-    summary: "list a game world's backups (date, size, status, id for gm restore)",
+    summary: "list a game world's backups (date, size, status, id for gm restore, vault)",
     usage: USAGE,
     run: (args, io) => runBackups(args, io, timeZone),
   };
