@@ -161,6 +161,7 @@ export function generatedNames(prefix: string, gameId: string): { readonly name:
     { name: `${base}-spot-warning`, what: 'EventBridge rule', limit: 64 },
     { name: `${base}-task-stopped`, what: 'EventBridge rule', limit: 64 },
     { name: `${base}-world-nfs`, what: 'security group', limit: 255 },
+    { name: `${base}-world`, what: 'AWS Backup selection', limit: 50 },
     { name: `${base}-stop-after-max-hours`, what: 'scaling policy', limit: 255 },
     { name: `${base}-up-too-long`, what: 'CloudWatch alarm', limit: 255 },
     { name: `${base}-terminate`, what: 'lifecycle hook', limit: 255 },
