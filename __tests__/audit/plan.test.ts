@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES, auditContext, runAudit } from '../../src/audit';
+import { gameOf } from '../../src/audit/model';
 import { PlanFormatError, readPlanJson } from '../../src/audit/read-plan';
 import { synthesizedExample } from './support/examples';
 
@@ -44,4 +45,53 @@ describe('reading a plan', () => {
     // Lifecycle is not in a plan's JSON: the rules that need it judge the synthesized stacks only.
     expect(findings.filter((f) => f.startsWith('tf-ignores-runtime') || f.startsWith('storage-destroy-protection'))).toEqual([]);
   });
+});
+
+describe('backups in a plan', () => {
+  /** A worlds-stack plan: game mc's file system, and its backup selection when given (values unknown until apply are null). */
+  function worldsPlan(selection?: Record<string, unknown>) {
+    const resource = (type: string, name: string, values: Record<string, unknown>) => ({
+      address: `${type}.${name}`, mode: 'managed', type, name, provider_name: 'registry.terraform.io/hashicorp/aws', schema_version: 0, values, sensitive_values: {},
+    });
+    return readPlanJson('worlds.json', {
+      format_version: '1.2',
+      terraform_version: '1.11.0',
+      planned_values: { root_module: { resources: [
+        resource('aws_efs_file_system', 'world_mc', { creation_token: 'gm-mc-world', encrypted: true }),
+        ...(selection ? [resource('aws_backup_selection', 'world_mc_backup_selection', selection)] : []),
+      ] } },
+    });
+  }
+  const backupFindings = async (selection?: Record<string, unknown>) => {
+    const { config } = synthesizedExample('gamemanagement.yaml');
+    return (await runAudit(auditContext(config, [worldsPlan(selection)]), RULES.filter((r) => r.id === 'efs-backup'))).map((f) => f.resource);
+  };
+
+  it('finds a world the plan leaves without a selection', async () => {
+    expect(await backupFindings()).toEqual(['worlds.json: aws_efs_file_system.world_mc']);
+  });
+
+  it('takes the game\'s selection whose resources are known only after apply (null), or that names the world', async () => {
+    expect(await backupFindings({ name: 'gm-mc-world', resources: [null] })).toEqual([]);
+    expect(await backupFindings({ name: 'gm-mc-world' })).toEqual([]);
+  });
+
+  it('does not take another world\'s selection for this one', async () => {
+    expect(await backupFindings({ name: 'gm-other-world', resources: ['arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-0other000000000'] }))
+      .toEqual(['worlds.json: aws_efs_file_system.world_mc']);
+  });
+});
+
+it('counts a selection as its own game\'s by its address, also when another game\'s id is "<id>-world"', async () => {
+  const { config } = synthesizedExample('gamemanagement.yaml');
+  const mc = config.games[0]!;
+  const twoGames = { ...config, games: [mc, { ...mc, id: 'mc-world' }] };
+  const plan = readPlanJson('worlds.json', {
+    format_version: '1.2',
+    planned_values: { root_module: { resources: [{
+      address: 'aws_backup_selection.world_mc_backup_selection', mode: 'managed', type: 'aws_backup_selection', name: 'world_mc_backup_selection',
+      values: { name: 'gm-mc-world', resources: [null] }, sensitive_values: {},
+    }] } },
+  });
+  expect(gameOf(auditContext(twoGames, [plan]), plan.resources[0]!)).toBe('mc');
 });

@@ -72,11 +72,11 @@ function readTree(root: string): Record<string, string> {
 
 const asStored = (files: Record<string, string | Buffer>) => Object.fromEntries(Object.entries(files).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
 
-// This suite's own temporary folder (os.tmpdir() follows TMPDIR): key folders of other suites running at
-// the same time must not count as left behind by this one.
-process.env.TMPDIR = mkdtempSync(join(tmpdir(), 'gm-files-suite-'));
+// The runs' key folders go to this suite's own folder: key folders of other suites running at the same
+// time must not count as left behind by this one.
+const KEY_PARENT = mkdtempSync(join(tmpdir(), 'gm-files-suite-'));
 
-const keyFolders = () => readdirSync(tmpdir()).filter((n) => n.startsWith('gm-files-') && !n.startsWith('gm-files-test-'));
+const keyFolders = () => readdirSync(KEY_PARENT).filter((n) => n.startsWith('gm-files-'));
 
 /** What a run's clean-up is checked against: the key folders and plugin stops before it. */
 const snapshot = () => ({ folders: keyFolders(), stops: pluginStops(plugin) });
@@ -86,6 +86,7 @@ function deps(extra: NodeJS.ProcessEnv = {}): FilesDependencies {
     env: plugin.env({ GM_CONFIG: deployment.configFile, FAKE_PLUGIN_FORWARD_PORT: String(server.port), ...extra }),
     machine: () => ({ platform: 'darwin', arch: 'arm64' }),
     now: () => NOW,
+    keyParent: KEY_PARENT,
     // Real time, but a poll waits 20 ms at most: the key push and the tunnel answer at once here.
     clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 20))) },
   };

@@ -337,17 +337,17 @@ describe('gm restore <game> <backup>', () => {
     expect(backup.commandCalls(StartRestoreJobCommand)[0]!.args[0].input.RecoveryPointArn).toBe(NEWEST.RecoveryPointArn);
   });
 
-  it("a copy in EFS's automatic vault, whose policy denies restores: one line saying so and what to do, nothing restored", async () => {
-    deployed();
+  it("a copy in EFS's automatic vault, whose policy denies restores: refused by name before asking or stopping anything", async () => {
+    deployed({ running: true });
     backup.on(ListRecoveryPointsByResourceCommand).resolves({ RecoveryPoints: [AUTOMATIC] });
-    backup.on(StartRestoreJobCommand).rejects(awsError('AccessDeniedException',
-      `User: arn:aws:iam::${ACCOUNT}:user/ana is not authorized to perform: backup:StartRestoreJob on resource: ${AUTOMATIC.RecoveryPointArn} with an explicit deny in a resource-based policy`));
-    const result = await run(['mc', 'latest', '--yes']);
+    const result = await run(['mc', 'latest', '--yes', '--stop']);
     expect(result.status).toBe(1);
     expect(result.err).toEqual([
       "backup 55555555-aaaa-4bbb-8ccc-000000000005 is in aws/efs/automatic-backup-vault, whose access policy (AWS's own) denies every restore: "
-      + "choose a backup of the deployment's vault (`npm run --silent gm -- backups mc`), or lift that deny in the vault's access policy first; nothing was restored",
+      + "choose a backup of the deployment's vault (`npm run --silent gm -- backups mc`), or lift that deny in the vault's access policy and restore it from the AWS Backup console; nothing was done",
     ]);
+    expect(backup.commandCalls(StartRestoreJobCommand)).toHaveLength(0);
+    expect(autoScaling.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
     expect(ssm.commandCalls(PutParameterCommand)).toHaveLength(0);
   });
 

@@ -145,8 +145,9 @@ describe('worlds stack, options', () => {
     expect(fs.body.encrypted).toBe(true);
     expect((fs.body.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy ?? false).toBe(false);
     expect(only(synth.worlds.json, 'aws_efs_backup_policy').body.backup_policy).toEqual({ status: 'DISABLED' });
-    // No game backed up: no selection, and no vault, plan or role to keep.
-    for (const type of ['aws_backup_selection', 'aws_backup_vault', 'aws_backup_plan']) expect({ type, n: resources(synth.worlds.json, type).length }).toEqual({ type, n: 0 });
+    // No game backed up: no selection; the vault and plan stay (free), since AWS refuses to delete a vault holding copies.
+    expect(resources(synth.worlds.json, 'aws_backup_selection')).toEqual([]);
+    for (const type of ['aws_backup_vault', 'aws_backup_plan']) expect({ type, n: resources(synth.worlds.json, type).length }).toEqual({ type, n: 1 });
   });
 
   it('keeps each game on its own settings when games differ', () => {

@@ -176,7 +176,7 @@ export function validationErrorsOf(result: ValidateResult, label: string, stack:
 export function describeBundledPlans(configurations: readonly PlannedConfiguration[]): BundledPlans {
   const plans = bundlePlans(configurations);
   const cases = configurations.flatMap((c) => c.stacks.map((stack) => [c.label, stack] as const));
-  it('every stack passes terraform validate', () => {
+  it('every stack passes terraform validate (and plan raises no error)', () => {
     expect(plans.validate().errors.map((d) => `${d.range?.filename ?? ''}: ${d.summary}${d.detail ? ` — ${d.detail}` : ''}`)).toEqual([]);
     expect(plans.validate().valid).toBe(true);
   });

@@ -118,7 +118,8 @@ export function gameOf(context: AuditContext, resource: AuditResource): string |
   for (const id of ids) {
     const underscored = id.replace(/-/g, '_');
     if (resource.name.startsWith(`game-${id}_`) || resource.name.startsWith(`world-${id}_`)
-      || resource.name === `world_${underscored}` || resource.name === `world_${underscored}_backup`) return id;
+      || resource.name === `world_${underscored}` || resource.name === `world_${underscored}_backup`
+      || resource.name === `world_${underscored}_backup_selection`) return id;
   }
   // Otherwise by the AWS name the resource is given: gm-<game>, gm-<game>-…, /gm/<game>/…, /aws/lambda/gm-<game>-….
   const prefix = context.config.name;

@@ -26,8 +26,8 @@ export class WorldsStack extends TerraformStack {
   readonly storage: ReadonlyMap<string, GameStorage>;
   /** What AWS Backup restores a world with (`gm restore`). */
   readonly restoreRole: AwsBackupRole;
-  /** The daily backups of every world whose game has `backups` on (none: no vault, no plan). */
-  readonly backups?: WorldBackups;
+  /** The daily backups of every world whose game has `backups` on. */
+  readonly backups: WorldBackups;
 
   constructor(scope: Construct, config: Config, released: readonly ReleasedWorld[] = []) {
     super(scope, WORLDS_STACK);
@@ -46,13 +46,12 @@ export class WorldsStack extends TerraformStack {
       }));
     }
     this.storage = storage;
-    const backedUp = config.games.filter((g) => g.backups);
-    if (backedUp.length > 0) {
-      this.backups = new WorldBackups(this, 'world-backups', { prefix: config.name });
-      for (const game of backedUp) {
-        const world = storage.get(game.id)!;
-        this.backups.protect(world, config.name, game.id, world.fileSystemArn, worldAddress(game.id).backupSelection);
-      }
+    // Always there, even with no game backed up: the vault and plan are free, and AWS refuses to delete
+    // a vault that holds copies, so turning the last game's backups off must not try.
+    this.backups = new WorldBackups(this, 'world-backups', { prefix: config.name });
+    for (const game of config.games.filter((g) => g.backups)) {
+      const world = storage.get(game.id)!;
+      this.backups.protect(world, config.name, game.id, world.fileSystemArn, worldAddress(game.id).backupSelection);
     }
     this.restoreRole = new AwsBackupRole(this, 'world-restore', {
       name: deploymentResourceNames(config.name).worldRestoreRole,

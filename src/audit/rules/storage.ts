@@ -58,10 +58,13 @@ export const efsTlsOnly: Rule = {
 
 /** Whether a backup selection's `resources` take in this file system (by reference, by id in an ARN, or unknown in a plan). */
 function selectionCovers(context: AuditContext, selection: AuditResource, fileSystem: AuditResource | string, game: string | undefined): boolean {
+  // A plan leaves what is known only after apply out (`null` in a list): the game's own selection is taken at its word.
+  const unknown = () => selection.kind === 'plan' && game !== undefined && gameOf(context, selection) === game;
   const resources = selection.values.resources;
-  if (!Array.isArray(resources)) return selection.kind === 'plan' && game !== undefined && gameOf(context, selection) === game;
+  if (!Array.isArray(resources)) return unknown();
   return resources.some((value) => {
-    if (typeof fileSystem === 'string') return typeof value === 'string' && value.endsWith(`:file-system/${fileSystem}`);
+    if (typeof value !== 'string') return unknown();
+    if (typeof fileSystem === 'string') return value.endsWith(`:file-system/${fileSystem}`);
     return referenced(context, selection, value) === fileSystem || (fileSystem.kind === 'plan' && value === fileSystem.values.arn);
   });
 }
@@ -83,7 +86,7 @@ export const efsBackedUp: Rule = {
   fix: 'Keep games.<id>.backups true (the default); set it to false only for a world you can lose.',
   check(context) {
     const selections = resourcesOfType(context, 'aws_backup_selection');
-    return worlds(context).filter((w) => typeof w.fileSystem === 'string' || w.fileSystem.kind === 'synth').flatMap(({ fileSystem, source, shownAs }): RuleFinding[] => {
+    return worlds(context).flatMap(({ fileSystem, source, shownAs }): RuleFinding[] => {
       const game = typeof fileSystem === 'string'
         ? context.config.games.find((g) => g.existingFileSystemId === fileSystem)
         : context.config.games.find((g) => g.id === gameOf(context, fileSystem));

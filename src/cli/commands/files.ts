@@ -39,6 +39,8 @@ export interface FilesDependencies {
   readonly machine: () => MachineInfo;
   readonly clock?: Clock;
   readonly now: () => Date;
+  /** Where the run's key folder is made; the system's temporary folder by default. */
+  readonly keyParent?: string;
 }
 
 const defaults = (): FilesDependencies => ({ env: process.env, machine: currentMachine, now: () => new Date() });
@@ -169,7 +171,7 @@ export async function runFiles(args: readonly string[], io: CliIo, deps: FilesDe
     return EXIT_FAILED;
   }
 
-  const key = createTemporaryKey(id, deps.now());
+  const key = createTemporaryKey(id, deps.now(), deps.keyParent);
   let keyOnHost = false;
   let session: PluginSession | undefined;
   const clock = deps.clock ? { clock: deps.clock } : {};

@@ -17,7 +17,6 @@ import { WORLD_MOUNT_PATH } from '../../runtime/world-paths';
 import { describeGroup } from '../../lambdas/shared/auto-scaling';
 import { deleteParameter, readParameter, writeParameter } from '../../lambdas/shared/parameters';
 import { systemClock, type Clock } from '../../lambdas/shared/poll';
-import { errorName } from '../../lambdas/shared/transient';
 import { requestStart } from '../../lambdas/shared/session';
 import { AWS_OPTIONS, AWS_OPTIONS_USAGE, findGame, loadDeployment, type GameTarget } from '../aws/deployment';
 import { EFS_AUTOMATIC_BACKUP_VAULT, findWorld, listRecoveryPoints, noRecoveryPointsLine, WorldNotFoundError, type RecoveryPoint, type World } from '../aws/world';
@@ -74,7 +73,7 @@ async function confirmed(io: CliIo, question: string): Promise<boolean> {
 /** The recovery point the user named: `latest`, an id from `gm backups`, or an ARN. */
 function choosePoint(points: readonly RecoveryPoint[], wanted: string): RecoveryPoint | undefined {
   if (wanted === 'latest') {
-    // Newest first; one in EFS's automatic vault only when there is nothing else (see EFS_AUTOMATIC_BACKUP_VAULT).
+    // Newest first; one in EFS's automatic vault only when there is nothing else, to be refused by name below.
     const completed = points.filter((p) => p.status === 'COMPLETED');
     return completed.find((p) => p.vaultName !== EFS_AUTOMATIC_BACKUP_VAULT) ?? completed[0];
   }
@@ -201,6 +200,12 @@ async function restorePoint(target: GameTarget, world: World, wanted: string, io
     io.err(`backup ${point.id} is ${point.status}, not COMPLETED: choose another with ${gmCommandLine(`backups ${id}`)}`);
     return EXIT_FAILED;
   }
+  // Refused before asking or stopping anything: AWS Backup would deny the job (see EFS_AUTOMATIC_BACKUP_VAULT).
+  if (point.vaultName === EFS_AUTOMATIC_BACKUP_VAULT) {
+    io.err(`backup ${point.id} is in ${EFS_AUTOMATIC_BACKUP_VAULT}, whose access policy (AWS's own) denies every restore: `
+      + `choose a backup of the deployment's vault (${gmCommandLine(`backups ${id}`)}), or lift that deny in the vault's access policy and restore it from the AWS Backup console; nothing was done`);
+    return EXIT_FAILED;
+  }
   const when = localIsoTime(point.createdAt, context.timeZone);
   if (!(await agreed(io, options, `restore ${id}'s world from the backup of ${when} (${point.id})? the current world is kept aside`, `restore ${id} ${wanted}`))) return EXIT_FAILED;
   if (!(await ensureStopped(target, io, options, wanted, context))) return EXIT_FAILED;
@@ -208,15 +213,7 @@ async function restorePoint(target: GameTarget, world: World, wanted: string, io
     io.err(`interrupted: nothing restored; ${id}'s world is untouched`);
     return EXIT_INTERRUPTED;
   }
-  let jobId: string;
-  try {
-    jobId = await startRestoreJob(target, world, point, await restoreRoleArn(target), new Date(context.clock.now()));
-  } catch (e) {
-    if (point.vaultName !== EFS_AUTOMATIC_BACKUP_VAULT || !/AccessDenied/.test(errorName(e) ?? '')) throw e;
-    io.err(`backup ${point.id} is in ${EFS_AUTOMATIC_BACKUP_VAULT}, whose access policy (AWS's own) denies every restore: `
-      + `choose a backup of the deployment's vault (${gmCommandLine(`backups ${id}`)}), or lift that deny in the vault's access policy first; nothing was restored`);
-    return EXIT_FAILED;
-  }
+  const jobId = await startRestoreJob(target, world, point, await restoreRoleArn(target), new Date(context.clock.now()));
   io.out(`restoring the backup of ${when} (${point.id}) into a new folder of ${world.fileSystemId}: job ${jobId}`);
   const job = await followJob(target, io, jobId, context);
   return typeof job === 'number' ? job : requestSwap(target, io, job, context);

@@ -39,11 +39,12 @@ export function generateEd25519KeyPair(comment?: string): { private: string; pub
   }
 }
 
-export function createTemporaryKey(gameId: string, now: Date = new Date()): TemporaryKey {
+/** `parent`: where the key's folder is made (the system's temporary folder unless a test gives its own). */
+export function createTemporaryKey(gameId: string, now: Date = new Date(), parent: string = tmpdir()): TemporaryKey {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const comment = `${KEY_COMMENT_PREFIX}${gameId}-${stamp}-${process.pid}`;
   const pair = generateEd25519KeyPair(comment);
-  const folder = mkdtempSync(join(tmpdir(), `gm-files-${gameId}-`));
+  const folder = mkdtempSync(join(parent, `gm-files-${gameId}-`));
   const privateKeyFile = join(folder, 'id_ed25519');
   writeFileSync(privateKeyFile, pair.private, { mode: 0o600 });
   const [type, blob] = pair.public.trim().split(/\s+/);

@@ -247,7 +247,13 @@ function planJson(dir: string, cliConfig: string, extraArgs: readonly string[] =
     return readPlanStream(runTerraform(dir, cliConfig, args));
   } catch (e) {
     const stdout = (e as { stdout?: string }).stdout ?? '';
-    const result = stdout ? readPlanStream(stdout) : undefined;
+    let result: PlanResult | undefined;
+    try {
+      result = stdout ? readPlanStream(stdout) : undefined;
+    } catch {
+      // A stream cut short (Terraform crashed or was killed): Terraform's own output says more.
+      throw e;
+    }
     if (result && result.errors.length > 0) return result;
     throw e;
   }
