@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { RULES, auditContext, runAudit } from '../../audit';
 import { readPlanJson, PlanFormatError } from '../../audit/read-plan';
-import { synthesizeForAudit } from '../../audit/read-synth';
+import type { synthesizeForAudit } from '../../audit/read-synth';
 import { buildReport, reportLines } from '../../audit/report';
 import { configPath } from '../../config/load';
 import { loadDeployment } from '../aws/deployment';
@@ -50,14 +50,16 @@ export async function runAuditCommand(
   args: readonly string[],
   io: CliIo,
   env: NodeJS.ProcessEnv = process.env,
-  synthesize: typeof synthesizeForAudit = synthesizeForAudit,
+  synthesize?: typeof synthesizeForAudit,
 ): Promise<number> {
   const { values, positionals } = parseOptions(args, { plan: { type: 'string', multiple: true }, json: { type: 'boolean' } });
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const plans = (values.plan ?? []).map(readPlan);
   const deployment = loadDeployment({}, env);
   io.progress(`synthesizing ${deployment.file}`);
-  const synthesized = synthesize(deployment.config, configPath(env));
+  // Loaded here, not at start-up: the cdktf app would cost every other gm command most of a second.
+  const synth = synthesize ?? (await import('../../audit/read-synth')).synthesizeForAudit;
+  const synthesized = synth(deployment.config, configPath(env));
   io.progress(undefined);
   const findings = await runAudit(auditContext(deployment.config, [...synthesized, ...plans]));
   // The report describes the synthesized stacks; a plan adds its findings.

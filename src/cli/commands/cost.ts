@@ -13,7 +13,6 @@ import { parseInteger, parseOptions } from '../parse-options';
 import { ConfigError } from '../../config/config-error';
 import { DEFAULT_HOURS_PER_MONTH, DEFAULT_WORLD_GB } from '../../cost/assumptions';
 import { estimateCost } from '../../cost/estimate';
-import { synthesizedResources } from '../../cost/synthesize';
 import { DeploymentConfigError } from '../aws/deployment';
 
 const USAGE = `usage: gm cost [game] [--hours <n>] [--world-gb <n>] [--json]
@@ -64,6 +63,8 @@ export function createCostCommand(env: NodeJS.ProcessEnv = process.env): Command
       }
       let resources;
       try {
+        // Loaded here, not at start-up: the cdktf app would cost every other gm command most of a second.
+        const { synthesizedResources } = await import('../../cost/synthesize');
         resources = synthesizedResources(config, deployment.file);
       } catch (e) {
         // What synth itself would refuse (a function environment past Lambda's limit): the same message.
