@@ -108,6 +108,22 @@ describe('gm audit', () => {
     expect(code).toBe(report.summary.high > 0 ? 1 : 0);
   });
 
+  it('a configuration synth refuses: its problems as synth lists them, one block, exit 1, no stack', async () => {
+    // Loading accepts it; synth refuses text holding cdktf's own token marker.
+    const document = parse(readFileSync(SHIPPED, 'utf8')) as { games: Record<string, { environment: Record<string, string> }> };
+    document.games.mc!.environment.MOTD = 'hi ${TfToken[TOKEN.1]}';
+    const file = join(mkdtempSync(join(tmpdir(), 'gm-audit-refused-')), 'gamemanagement.yaml');
+    writeFileSync(file, stringify(document));
+    process.env.GM_CONFIG = file;
+    const { code, out, err } = await audit();
+    expect(code).toBe(1);
+    expect(out).toEqual([]);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(/ has \d+ problems?:\n/);
+    expect(err[0]).toContain('games.mc.environment.MOTD: contains "{TfToken["');
+    expect(err[0]).not.toMatch(/Nothing was synthesized|\bat \S+ \(/);
+  });
+
   it('usage mistakes exit 2 with the usage: an argument, a missing plan file, a file that is not a plan', async () => {
     const argument = await audit('mc');
     expect([argument.code, argument.err[0]]).toEqual([2, 'gm audit: unexpected argument "mc"']);

@@ -4,6 +4,7 @@
  * dispatches, turns usage errors into exit status 2, and an unusable config
  * or an AWS failure into one line and exit status 1.
  */
+import { ConfigError } from '../config/config-error';
 import { DeploymentConfigError } from './aws/deployment';
 import { describeAwsFailure } from './aws/errors';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command';
@@ -58,8 +59,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo, comma
       io.err(command.usage);
       return EXIT_USAGE;
     }
-    if (e instanceof DeploymentConfigError) {
-      io.err(e.message);
+    // A configuration loading refuses, or one synth refuses (gm cost, gm audit): listed as synth lists it.
+    if (e instanceof DeploymentConfigError || e instanceof ConfigError) {
+      io.err((e instanceof ConfigError ? DeploymentConfigError.from(e) : e).message);
       return EXIT_FAILED;
     }
     // No credentials, a missing permission, a throttle that outlasted the retries: one line, no stack.

@@ -43,6 +43,11 @@ export interface GameTarget {
 /** A configuration file that fails its checks: printed as synth prints it, exit 1. */
 export class DeploymentConfigError extends Error {
   override readonly name = 'DeploymentConfigError';
+
+  /** The problems as synth lists them (the file named as the user knows it), without synth's last line. */
+  static from(e: ConfigError): DeploymentConfigError {
+    return new DeploymentConfigError(e.format(shownFile(e.file)).replace(/\nNothing was synthesized\..*$/s, ''));
+  }
 }
 
 function shownFile(file: string): string {
@@ -64,7 +69,7 @@ export function loadDeployment(values: { profile?: string; region?: string }, en
   try {
     config = loadConfig(file, env);
   } catch (e) {
-    if (e instanceof ConfigError) throw new DeploymentConfigError(e.format(shownFile(e.file)).replace(/\nNothing was synthesized\..*$/s, ''));
+    if (e instanceof ConfigError) throw DeploymentConfigError.from(e);
     throw e;
   }
   return { config, file: shownFile(file), region: values.region ?? config.region };

@@ -5,15 +5,13 @@
  * the AWS free tier. No AWS call: it needs no credentials and works before
  * the first deploy.
  */
-import { loadDeployment } from '../aws/deployment';
+import { findGame, loadDeployment } from '../aws/deployment';
 import { EXIT_OK, UsageError, type Command } from '../command';
 import { costJson, costText } from '../cost/format';
 import type { CliIo } from '../io';
 import { parseInteger, parseOptions } from '../parse-options';
-import { ConfigError } from '../../config/config-error';
 import { DEFAULT_HOURS_PER_MONTH, DEFAULT_WORLD_GB } from '../../cost/assumptions';
 import { estimateCost } from '../../cost/estimate';
-import { DeploymentConfigError } from '../aws/deployment';
 
 const USAGE = `usage: gm cost [game] [--hours <n>] [--world-gb <n>] [--json]
   game            one game of the configuration (default: every game)
@@ -55,22 +53,12 @@ export function createCostCommand(env: NodeJS.ProcessEnv = process.env): Command
       const deployment = loadDeployment({}, env);
       const id = positionals[0];
       let config = deployment.config;
-      if (id !== undefined) {
-        const game = config.games.find((g) => g.id === id);
-        if (!game) throw new UsageError(`no game "${id}" in ${deployment.file}; games in ${deployment.file}: ${config.games.map((g) => g.id).join(', ')}`);
-        // The shared lines stay: they bill for one game as for many.
-        config = { ...config, games: [game] };
-      }
-      let resources;
-      try {
-        // Loaded here, not at start-up: the cdktf app would cost every other gm command most of a second.
-        const { synthesizedResources } = await import('../../cost/synthesize');
-        resources = synthesizedResources(config, deployment.file);
-      } catch (e) {
-        // What synth itself would refuse (a function environment past Lambda's limit): the same message.
-        if (e instanceof ConfigError) throw new DeploymentConfigError(e.format(deployment.file).replace(/\nNothing was synthesized\..*$/s, ''));
-        throw e;
-      }
+      // One game, when named; the shared lines stay: they bill for one game as for many.
+      if (id !== undefined) config = { ...config, games: [findGame(deployment, id).game] };
+      // Loaded here, not at start-up: the cdktf app would cost every other gm command most of a second.
+      // What synth itself refuses (a function environment past Lambda's limit) is main's to print.
+      const { synthesizedResources } = await import('../../cost/synthesize');
+      const resources = synthesizedResources(config, deployment.file);
       const report = estimateCost(config, resources, { worldGb, hoursPerMonth });
       if (values.json === true) io.out(costJson(report));
       else for (const line of costText(report)) io.out(line);
