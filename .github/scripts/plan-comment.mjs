@@ -109,22 +109,9 @@ function stackSection(dir, stack) {
 
 const SEVERITY_ORDER = ['high', 'medium', 'low'];
 
-/** The findings of `gm audit --json`: a top-level `findings` list, or one per game. */
+/** The findings of `gm audit --json`: its flat `findings` list (every finding once, the shared ones too). */
 export function auditFindings(audit) {
-  if (!audit || typeof audit !== 'object') return undefined;
-  const found = [];
-  if (Array.isArray(audit.findings)) found.push(...audit.findings);
-  const games = Array.isArray(audit.games) ? audit.games : Object.values(audit.games ?? {});
-  for (const game of games) if (Array.isArray(game?.findings)) found.push(...game.findings);
-  if (!Array.isArray(audit.findings) && games.length === 0) return undefined;
-  // A finding listed both at the top and under its game counts once.
-  const seen = new Set();
-  return found.filter((f) => {
-    const key = JSON.stringify(f);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return Array.isArray(audit?.findings) ? audit.findings : undefined;
 }
 
 function auditSection(dir) {
@@ -143,8 +130,8 @@ function auditSection(dir) {
     const sorted = [...findings].sort((a, b) => rank(bySeverity(a)) - rank(bySeverity(b)));
     lines.push('', '| Severity | Rule | Resource | Finding |', '| --- | --- | --- | --- |');
     for (const f of sorted.slice(0, MAX_FINDING_ROWS)) {
-      const what = [f.title ?? f.message, f.detail].filter(Boolean).join(': ');
-      lines.push(`| ${cell(f.severity)} | ${cell(f.id ?? f.rule ?? f.ruleId)} | ${cell(f.resource ?? f.address ?? f.game)} | ${cell(what)} |`);
+      const what = [f.title, f.detail].filter(Boolean).join(': ');
+      lines.push(`| ${cell(f.severity)} | ${cell(f.rule)} | ${cell(f.resource)} | ${cell(what)} |`);
     }
     if (sorted.length > MAX_FINDING_ROWS) lines.push('', `…and ${sorted.length - MAX_FINDING_ROWS} more in the run's log.`);
   }
@@ -156,20 +143,14 @@ function rank(severity) {
   return i === -1 ? SEVERITY_ORDER.length : i;
 }
 
-/**
- * The totals of `gm cost --json` as flat "path → USD": the `totals` object
- * (or `total`), its numbers one or two levels deep.
- */
+/** The four totals of `gm cost --json`, by label, each with whether the price table had every figure. */
 export function costTotals(cost) {
-  const totals = cost?.totals ?? cost?.total;
   const flat = new Map();
-  if (typeof totals === 'number') flat.set('total', totals);
-  else if (totals && typeof totals === 'object') {
-    for (const [key, value] of Object.entries(totals)) {
-      if (typeof value === 'number') flat.set(key, value);
-      else if (value && typeof value === 'object') {
-        for (const [inner, v] of Object.entries(value)) if (typeof v === 'number') flat.set(`${key}.${inner}`, v);
-      }
+  for (const [month, monthLabel] of [['idleMonth', 'idle month'], ['playedMonth', 'month with play']]) {
+    const total = cost?.totals?.[month];
+    for (const [price, priceLabel] of [['list', 'list price'], ['afterFreeTier', 'after free tier']]) {
+      const usd = total?.[`${price}Usd`];
+      if (typeof usd === 'number') flat.set(`${monthLabel}, ${priceLabel}`, { usd, complete: total[`${price}Complete`] !== false });
     }
   }
   return flat;
@@ -185,11 +166,6 @@ function signedUsd(n) {
   return `${rounded > 0 ? '+' : '−'}$${Math.abs(rounded).toFixed(2)}`;
 }
 
-/** `idleMonth.afterFreeTier` → "idle month, after free tier". */
-function label(path) {
-  return path.split('.').map((part) => part.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase()).join(', ');
-}
-
 function costSection(dir) {
   const headExit = readText(join(dir, 'cost-head.exit'))?.trim();
   if (headExit === undefined) return '### gm cost\n\nNot run.';
@@ -198,9 +174,11 @@ function costSection(dir) {
   const baseExit = readText(join(dir, 'cost-base.exit'))?.trim();
   const base = costTotals(readJson(join(dir, 'cost-base.json')));
   const lines = ['### gm cost', '', '| Total | Base | This pull request | Change |', '| --- | ---: | ---: | ---: |'];
-  for (const [path, value] of head) {
-    const before = base.get(path);
-    lines.push(`| ${label(path)} | ${before === undefined ? '—' : usd(before)} | ${usd(value)} | ${before === undefined ? '—' : signedUsd(value - before)} |`);
+  // An incomplete total (a price the table lacks) is a lower bound: shown as "≥".
+  const shown = (t) => `${t.complete ? '' : '≥ '}${usd(t.usd)}`;
+  for (const [label, now] of head) {
+    const before = base.get(label);
+    lines.push(`| ${label} | ${before === undefined ? '—' : shown(before)} | ${shown(now)} | ${before === undefined ? '—' : signedUsd(now.usd - before.usd)} |`);
   }
   if (base.size === 0) {
     lines.push('', `The base commit gave no cost to compare with (\`gm cost --json\` ${baseExit === undefined ? 'did not run' : `exited ${baseExit}`} there).`);

@@ -108,6 +108,19 @@ describe('gm audit', () => {
     expect(code).toBe(report.summary.high > 0 ? 1 : 0);
   });
 
+  it('--json also lists every finding once, flat, with its rule\'s title: what the pull-request comment reads', async () => {
+    process.env.GM_CONFIG = configWithSsh();
+    const { code, out } = await audit('--json');
+    expect(code).toBe(1);
+    type Finding = { rule: string; severity: string; title: string; resource: string; detail: string; game: string | null };
+    const report = JSON.parse(out[0]!) as { games: { findings: Omit<Finding, 'title'>[] }[]; shared: { findings: Omit<Finding, 'title'>[] }; summary: Record<string, number>; findings: Finding[] };
+    const nested = [...report.games.flatMap((g) => g.findings), ...report.shared.findings];
+    expect(report.findings.map(({ title: _title, ...f }) => ({ ...f, game: f.game ?? undefined }))).toEqual(expect.arrayContaining(nested.map((f) => ({ ...f, game: f.game ?? undefined }))));
+    expect(report.findings).toHaveLength(nested.length);
+    expect(report.findings.filter((f) => f.severity === 'high')).toHaveLength(report.summary.high!);
+    expect(report.findings.find((f) => f.rule === 'net-no-ssh')).toMatchObject({ severity: 'high', title: expect.stringMatching(/SSH/), game: 'mc' });
+  });
+
   it('a configuration synth refuses: its problems as synth lists them, one block, exit 1, no stack', async () => {
     // Loading accepts it; synth refuses text holding cdktf's own token marker.
     const document = parse(readFileSync(SHIPPED, 'utf8')) as { games: Record<string, { environment: Record<string, string> }> };

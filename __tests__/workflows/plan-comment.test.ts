@@ -70,6 +70,8 @@ const MAIN_TEXT = [
 ].join('\n');
 
 const CLEAN_AUDIT = { findings: [] };
+/** `gm cost --json`'s totals of a deployment idling at $0.96. */
+const IDLE_096 = { totals: { idleMonth: { listUsd: 0.96, afterFreeTierUsd: 0.96, listComplete: true, afterFreeTierComplete: true } } };
 
 describe('the stacks', () => {
   let text: string;
@@ -137,9 +139,9 @@ describe('a plan that was not made (fork, or no role configured)', () => {
 
 describe('gm audit', () => {
   const findings = [
-    { id: 'log-retention', severity: 'low', title: 'Log group keeps logs forever', resource: 'aws_cloudwatch_log_group.x', detail: 'retention_in_days unset' },
-    { id: 'no-ssh', severity: 'high', title: 'SSH open to the world', resource: 'aws_vpc_security_group_ingress_rule.mc_22', detail: '0.0.0.0/0 on 22/tcp' },
-    { id: 'imds', severity: 'medium', title: 'IMDS hop limit | above 1', resource: 'aws_launch_template.mc', detail: 'hop limit 2' },
+    { rule: 'log-retention', severity: 'low', title: 'Log group keeps logs forever', resource: 'aws_cloudwatch_log_group.x', detail: 'retention_in_days unset', game: null },
+    { rule: 'no-ssh', severity: 'high', title: 'SSH open to the world', resource: 'aws_vpc_security_group_ingress_rule.mc_22', detail: '0.0.0.0/0 on 22/tcp', game: 'mc' },
+    { rule: 'imds', severity: 'medium', title: 'IMDS hop limit | above 1', resource: 'aws_launch_template.mc', detail: 'hop limit 2', game: 'mc' },
   ];
 
   it('lists the findings, high first, and says the check fails on exit 1', () => {
@@ -153,8 +155,9 @@ describe('gm audit', () => {
     ]);
   });
 
-  it('reads findings listed per game too, each once', () => {
-    const text = comment({ 'audit.exit': '1', 'audit.json': { findings: [findings[1]], games: [{ id: 'mc', findings: [findings[1], findings[0]] }] } });
+  it('counts every finding of gm audit --json once, the shared ones (no game) too, not the per-game copies', () => {
+    const report = { games: [{ game: 'mc', findings: [findings[1]] }], shared: { findings: [findings[0]] }, summary: { high: 1, medium: 0, low: 1 }, findings: [findings[1], findings[0]] };
+    const text = comment({ 'audit.exit': '1', 'audit.json': report });
     expect(text).toContain('(1 high, 0 medium, 1 low)');
   });
 
@@ -167,16 +170,25 @@ describe('gm audit', () => {
 
 describe('gm cost', () => {
   it('compares the totals of head and base', () => {
-    const head = { totals: { idleMonth: { listPrice: 1.5, afterFreeTier: 0.75 } } };
-    const base = { totals: { idleMonth: { listPrice: 1.0, afterFreeTier: 0.8 } } };
+    const totals = (list: number, afterFreeTier: number) => ({ listUsd: list, afterFreeTierUsd: afterFreeTier, listComplete: true, afterFreeTierComplete: true });
+    const head = { totals: { idleMonth: totals(1.5, 0.75), playedMonth: totals(3, 2) } };
+    const base = { totals: { idleMonth: totals(1.0, 0.8), playedMonth: totals(3, 2) } };
     const text = comment({ 'cost-head.exit': '0', 'cost-head.json': head, 'cost-base.exit': '0', 'cost-base.json': base });
     expect(text).toContain('| idle month, list price | $1.00 | $1.50 | +$0.50 |');
     expect(text).toContain('| idle month, after free tier | $0.80 | $0.75 | −$0.05 |');
+    expect(text).toContain('| month with play, list price | $3.00 | $3.00 | ±$0.00 |');
+  });
+
+  it('marks a total the price table could not complete as a lower bound', () => {
+    const head = { totals: { idleMonth: { listUsd: 0.55, afterFreeTierUsd: 0.5, listComplete: false, afterFreeTierComplete: true } } };
+    const text = comment({ 'cost-head.exit': '0', 'cost-head.json': head, 'cost-base.exit': '2', 'cost-base.json': '' });
+    expect(text).toContain('| idle month, list price | — | ≥ $0.55 | — |');
+    expect(text).toContain('| idle month, after free tier | — | $0.50 | — |');
   });
 
   it('shows the head alone when the base has no gm cost', () => {
-    const text = comment({ 'cost-head.exit': '0', 'cost-head.json': { totals: { listPrice: 0.96 } }, 'cost-base.exit': '2', 'cost-base.json': '' });
-    expect(text).toContain('| list price | — | $0.96 | — |');
+    const text = comment({ 'cost-head.exit': '0', 'cost-head.json': IDLE_096, 'cost-base.exit': '2', 'cost-base.json': '' });
+    expect(text).toContain('| idle month, list price | — | $0.96 | — |');
     expect(text).toContain('The base commit gave no cost to compare with (`gm cost --json` exited 2 there).');
   });
 });
@@ -195,7 +207,7 @@ describe('GitHub\'s comment limit', () => {
       'audit.exit': '0',
       'audit.json': CLEAN_AUDIT,
       'cost-head.exit': '0',
-      'cost-head.json': { totals: { listPrice: 0.96 } },
+      'cost-head.json': IDLE_096,
     }, { RUN_URL: 'https://github.com/o/r/actions/runs/1' });
     expect(huge.length).toBeGreaterThan(2 * COMMENT_LIMIT);
     expect(text.length).toBeLessThanOrEqual(COMMENT_LIMIT);
@@ -206,7 +218,7 @@ describe('GitHub\'s comment limit', () => {
     expect(text).toContain('+   tag_0 = ');
     expect(text).not.toContain('tag_7999');
     expect(text).toContain('### gm audit');
-    expect(text).toContain('| list price | — | $0.96 | — |');
+    expect(text).toContain('| idle month, list price | — | $0.96 | — |');
     // Every kept line of the diff is whole.
     const kept = text.split('\n').filter((line) => line.startsWith('+   tag_'));
     for (const line of kept) expect(line).toMatch(/^\+   tag_\d+ = "x{20}"$/);

@@ -118,7 +118,7 @@ describe('audit.sh', () => {
     mkdirSync(join(project, '.review'), { recursive: true });
     writeFileSync(join(project, '.review', 'gamemanagement-worlds.plan.json'), '{}');
     writeFileSync(join(project, '.review', 'gamemanagement.plan.json'), '{}');
-    const report = JSON.stringify({ findings: [{ id: 'no-ssh', severity: 'high' }] });
+    const report = JSON.stringify({ findings: [{ rule: 'no-ssh', severity: 'high' }] });
     const result = run(script('audit.sh'), ['.review'], { cwd: project, env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, NPM_OUTPUT_head: report, NPM_EXIT_head: '1' } });
     expect(result.status).toBe(0);
     expect(readFileSync(calls, 'utf8').trim().split('\n').pop()).toBe(

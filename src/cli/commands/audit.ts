@@ -64,7 +64,12 @@ export async function runAuditCommand(
   const findings = await runAudit(auditContext(deployment.config, [...synthesized, ...plans]));
   // The report describes the synthesized stacks; a plan adds its findings.
   const report = buildReport(auditContext(deployment.config, synthesized), findings);
-  if (values.json) io.out(JSON.stringify({ config: deployment.file, plans: plans.map((p) => p.source), ...report }, null, 2));
+  if (values.json) {
+    // Every finding once, flat (also the shared ones), each with its rule's title: what a script (the PR comment) reads.
+    const titles = new Map(RULES.map((r) => [r.id, r.title]));
+    const flat = findings.map((f) => ({ rule: f.rule, severity: f.severity, title: titles.get(f.rule) ?? f.rule, resource: f.resource, detail: f.detail, game: f.game ?? null }));
+    io.out(JSON.stringify({ config: deployment.file, plans: plans.map((p) => p.source), ...report, findings: flat }, null, 2));
+  }
   else reportLines(report).forEach((line) => io.out(line));
   return report.summary.high > 0 ? EXIT_FAILED : EXIT_OK;
 }
