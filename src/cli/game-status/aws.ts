@@ -3,9 +3,9 @@
  * loop's shared pieces do not already make: the game host as EC2 describes it,
  * when its ECS agent registered, and the game's newest task on it.
  */
-import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { DescribeContainerInstancesCommand, DescribeTasksCommand, ListContainerInstancesCommand, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
-import { ec2, ecs } from '../../lambdas/shared/clients';
+import { ecs } from '../../lambdas/shared/clients';
+import { describeInstance } from '../../lambdas/shared/instances';
 import { errorName } from '../../lambdas/shared/transient';
 
 export interface HostFacts {
@@ -36,25 +36,18 @@ export interface TaskFacts {
 
 const iso = (d: Date | undefined): string | undefined => d?.toISOString();
 
-/** The instance as EC2 describes it; undefined when EC2 no longer knows it (terminated a while ago). */
+/** The instance as EC2 describes it (the reader the instance hook uses); undefined when EC2 no longer knows it. */
 export async function describeHost(instanceId: string, region: string): Promise<HostFacts | undefined> {
-  try {
-    const out = await ec2(region).send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
-    const found = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === instanceId);
-    if (!found) return undefined;
-    const ipv6 = found.Ipv6Address ?? found.NetworkInterfaces?.flatMap((n) => n.Ipv6Addresses ?? []).find((a) => a.Ipv6Address)?.Ipv6Address;
-    return {
-      instanceId,
-      ...(found.State?.Name ? { state: found.State.Name } : {}),
-      ...(found.InstanceType ? { instanceType: found.InstanceType } : {}),
-      ...(found.LaunchTime ? { launchTime: found.LaunchTime.toISOString() } : {}),
-      ...(found.PublicIpAddress ? { ipv4: found.PublicIpAddress } : {}),
-      ...(ipv6 ? { ipv6 } : {}),
-    };
-  } catch (e) {
-    if (errorName(e) === 'InvalidInstanceID.NotFound') return undefined;
-    throw e;
-  }
+  const facts = await describeInstance(instanceId, region);
+  if (!facts) return undefined;
+  return {
+    instanceId,
+    ...(facts.state ? { state: facts.state } : {}),
+    ...(facts.instanceType ? { instanceType: facts.instanceType } : {}),
+    ...(facts.launchTime ? { launchTime: facts.launchTime.toISOString() } : {}),
+    ...(facts.ipv4 ? { ipv4: facts.ipv4 } : {}),
+    ...(facts.ipv6 ? { ipv6: facts.ipv6 } : {}),
+  };
 }
 
 /**

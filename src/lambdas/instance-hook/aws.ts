@@ -4,7 +4,6 @@
  * time-outs themselves; what still fails is thrown, so Lambda retries the event.
  */
 import { CompleteLifecycleActionCommand, DescribeAutoScalingGroupsCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeInstancesCommand, type Instance } from '@aws-sdk/client-ec2';
 import {
   DescribeTasksCommand,
   ListContainerInstancesCommand,
@@ -93,36 +92,8 @@ export async function unexitedTasksOn(game: HookGame, containerInstanceArns: rea
   return unexited;
 }
 
-export interface InstanceFacts {
-  readonly ipv4?: string;
-  readonly ipv6?: string;
-  readonly launchTime?: Date;
-}
-
-function instanceFacts(instance: Instance): InstanceFacts {
-  const ipv6 =
-    instance.Ipv6Address ??
-    instance.NetworkInterfaces?.flatMap((ni) => ni.Ipv6Addresses ?? []).find((a) => a.IsPrimaryIpv6)?.Ipv6Address ??
-    instance.NetworkInterfaces?.[0]?.Ipv6Addresses?.[0]?.Ipv6Address;
-  return {
-    ...(instance.PublicIpAddress ? { ipv4: instance.PublicIpAddress } : {}),
-    ...(ipv6 ? { ipv6 } : {}),
-    ...(instance.LaunchTime ? { launchTime: instance.LaunchTime } : {}),
-  };
-}
-
-/** Addresses and launch time; undefined while EC2 does not know the instance (yet, or any more). */
-export async function describeInstance(instanceId: string): Promise<InstanceFacts | undefined> {
-  try {
-    const out = await ec2().send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
-    const instance = out.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === instanceId);
-    return instance ? instanceFacts(instance) : undefined;
-  } catch (e) {
-    // EC2 is eventually consistent: a just-launched instance may be unknown for a moment.
-    if (errorName(e) === 'InvalidInstanceID.NotFound') return undefined;
-    throw e;
-  }
-}
+/** Addresses and launch time of the instance (shared with `gm status`). */
+export { describeInstance, type InstanceFacts } from '../shared/instances';
 
 export async function changeRecords(game: HookGame, batch: ChangeBatch): Promise<void> {
   await route53().send(new ChangeResourceRecordSetsCommand({ HostedZoneId: game.hostedZoneId, ChangeBatch: batch }));
