@@ -72,6 +72,16 @@ export function isServing(instance: GroupInstance): boolean {
 }
 
 /**
+ * The group's host: its serving instance, the InService one first (max size
+ * is 1, but a replacement may overlap the one it replaces). One rule for the
+ * instance the watchdog watches and the one a stop stops.
+ */
+export function chooseInstance(group: GroupSnapshot): GroupInstance | undefined {
+  const serving = group.instances.filter(isServing);
+  return serving.find((i) => i.lifecycleState === 'InService') ?? serving[0];
+}
+
+/**
  * What a start request finds:
  * - `missing`: the group does not exist;
  * - `up`: the group is at 1 or more: a host runs, starts, or replaces one

@@ -15,14 +15,13 @@ export const WATCHDOG_STOP_REASONS = ['idle', 'never-ready', 'max-hours', 'unrea
 export type WatchdogStopReason = (typeof WATCHDOG_STOP_REASONS)[number];
 
 /**
- * Why a game was stopped: a watchdog decision, the failsafe stepping in, or
- * the operator (`gm stop`). Every stop goes through one rule
+ * Why a game was stopped: a watchdog decision, the failsafe stepping in, the
+ * operator (`gm stop`), or a spot interruption nobody was playing through
+ * (the instance hook's). Every stop goes through one rule
  * (`src/lambdas/shared/stop.ts`), which records it here.
  */
-/** Also: the failsafe's stop, `gm stop`, and a spot interruption nobody was playing through (the instance hook's). */
 export const StopReasonSchema = v.picklist([...WATCHDOG_STOP_REASONS, 'failsafe', 'manual', 'spot-interruption']);
 export type StopReason = v.InferOutput<typeof StopReasonSchema>;
-
 
 export const WatchdogStateSchema = v.object({
   /** Instance this state belongs to; a state for another instance is stale. */

@@ -2,7 +2,6 @@
 import {
   adoptHookTimes,
   awaitsHookTimes,
-  chooseInstance,
   decide,
   isResumedWatch,
   keepProbing,
@@ -19,7 +18,7 @@ import {
   type DecideConfig,
 } from '../../../src/lambdas/watchdog/decide';
 import type { ProbeResult } from '../../../src/lambdas/watchdog/probes/probe-result';
-import type { Session } from '../../../src/runtime/session';
+import { chooseInstance, type Session } from '../../../src/runtime/session';
 import type { WatchdogState } from '../../../src/runtime/watchdog-state';
 
 const LAUNCHED_AT = new Date('2025-01-01T12:00:00.000Z');

@@ -7,6 +7,7 @@
 import type { ChangeBatch } from '@aws-sdk/client-route-53';
 import type { GameView } from '../../runtime/game';
 import { isServing, type GroupSnapshot, type Session } from '../../runtime/session';
+import { secondsBetween } from '../../runtime/times';
 import type { WatchdogState } from '../../runtime/watchdog-state';
 
 /** The part of the game the hook reads (GAME_FIELDS['instance-hook']). */
@@ -195,8 +196,6 @@ export function freshWatchdogState(instanceId: string, launchedAt: string, now: 
 }
 
 // ---------------------------------------------------------------- the timeline
-
-const secondsBetween = (from: string, to: string): number => Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
 
 /**
  * The state with the time the launch saw its instance running (its public

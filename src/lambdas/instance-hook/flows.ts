@@ -342,7 +342,9 @@ async function launch(instanceId: string, action: LifecycleAction, time: string 
 
   // Each launch watches afresh (a warm-pool return keeps its instance id); only a replay of this launch keeps the state.
   const launchedAt = time ?? now(ctx).toISOString();
-  const replay = keepsStoredState(await readWatchdogState(ctx), instanceId, launchedAt);
+  // Read together so the session (only a fresh state's timeline needs it) adds no round trip to the start.
+  const [stored, session] = await Promise.all([readWatchdogState(ctx), readSessionForTimeline(ctx)]);
+  const replay = keepsStoredState(stored, instanceId, launchedAt);
   if (!replay) {
     // Back from the warm pool, its container instance is still DRAINING from its last stop. (Not for a replay:
     // a spot warning since this launch may have drained it.)
@@ -351,7 +353,7 @@ async function launch(instanceId: string, action: LifecycleAction, time: string 
       const refused = await step('activate container instance', () => setContainerInstancesState(game, draining, 'ACTIVE'));
       log.info('container instance back from the warm pool set ACTIVE again', { instanceId, containerInstances: draining, refused });
     }
-    const fresh = freshWatchdogState(instanceId, launchedAt, now(ctx), await readSessionForTimeline(ctx));
+    const fresh = freshWatchdogState(instanceId, launchedAt, now(ctx), session);
     await step('write watchdog state', () => writeParameter(game.stateParameterName, JSON.stringify(fresh)));
   }
 

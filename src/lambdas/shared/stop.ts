@@ -9,7 +9,7 @@
  * scale-down failed must not be recorded (the watchdog would take the
  * recorded stop for one a wake overrode, and restart its idle clock).
  */
-import { isServing, type GroupSnapshot } from '../../runtime/session';
+import { chooseInstance, type GroupSnapshot } from '../../runtime/session';
 import { parseWatchdogState, withStopDecision, type StopReason, type WatchdogState } from '../../runtime/watchdog-state';
 import { describeGroup, setDesiredCapacity } from './auto-scaling';
 import { readParameter, writeParameter } from './parameters';
@@ -41,12 +41,6 @@ export type StopOutcome =
   | { readonly result: 'already-stopped'; readonly group: GroupSnapshot }
   | { readonly result: 'missing' };
 
-/** The instance a stop stops: the group's serving one, the InService one first. */
-function stoppedInstance(group: GroupSnapshot): string | undefined {
-  const serving = group.instances.filter(isServing);
-  return (serving.find((i) => i.lifecycleState === 'InService') ?? serving[0])?.instanceId;
-}
-
 export async function requestStop(target: StopTarget, reason: StopReason, now: Date, region?: string, known: KnownFacts = {}): Promise<StopOutcome> {
   const group = known.group ?? (await describeGroup(target.asgName, region));
   if (!group) return { result: 'missing' };
@@ -62,7 +56,7 @@ export async function requestStop(target: StopTarget, reason: StopReason, now: D
   // The group is at 0 now: whatever fails below, the game stops. The record only explains it later.
   try {
     const stored = parseWatchdogState(await readParameter(target.stateParameterName, region));
-    const instanceId = stoppedInstance(group);
+    const instanceId = chooseInstance(group)?.instanceId;
     if (!stored.ok) return { result: 'stopping', group, recorded: false, problem: `watchdog state: ${stored.problem}` };
     if (instanceId === undefined || stored.value.instanceId !== instanceId) {
       return { result: 'stopping', group, recorded: false, problem: `watchdog state belongs to instance ${stored.value.instanceId}, not the one stopping` };

@@ -21,6 +21,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { CloudWatchLogsDecodedData, CloudWatchLogsLogEvent } from 'aws-lambda';
 import type { WakeRoute } from '../../runtime/routes';
 import type { GroupInstance, Session } from '../../runtime/session';
+import { secondsBetween } from '../../runtime/times';
 
 // ---------------------------------------------------------------- the event
 
@@ -250,6 +251,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function wakeDelays(outcomes: readonly GameOutcome[]): { readonly game: string; readonly seconds: number }[] {
   return outcomes.flatMap((o) => {
     if (o.result !== 'started' || o.session.lookupAt === undefined) return [];
-    return [{ game: o.game, seconds: Math.max(0, Math.round((Date.parse(o.session.startedAt) - Date.parse(o.session.lookupAt)) / 1000)) }];
+    return [{ game: o.game, seconds: secondsBetween(o.session.lookupAt, o.session.startedAt) }];
   });
 }

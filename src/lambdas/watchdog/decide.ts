@@ -5,7 +5,8 @@
  * whole timelines are tested without either.
  */
 import { PLACEHOLDER_IPV4, PLACEHOLDER_IPV6 } from '../../runtime/dns';
-import { isServing, type GroupInstance, type GroupSnapshot, type Session } from '../../runtime/session';
+import type { Session } from '../../runtime/session';
+import { secondsBetween } from '../../runtime/times';
 import { withStopDecision, type ParsedState, type WatchdogState, type WatchdogStopReason } from '../../runtime/watchdog-state';
 import type { ProbeResult } from './probes/probe-result';
 
@@ -67,14 +68,6 @@ export const LAUNCH_FOLLOWS_START_MS = 10 * 60_000;
 export const MAX_ERROR_CHARS = 400;
 
 const MINUTE_MS = 60_000;
-
-// ---------------------------------------------------------------- instance
-
-/** The instance to watch: the group's serving one, the InService one first (max size is 1; a replacement may overlap). */
-export function chooseInstance(group: GroupSnapshot): GroupInstance | undefined {
-  const serving = group.instances.filter(isServing);
-  return serving.find((i) => i.lifecycleState === 'InService') ?? serving[0];
-}
 
 // ---------------------------------------------------------------- state
 
@@ -165,8 +158,9 @@ export function readinessStart(state: WatchdogState, session: Session | undefine
   return { at: state.launchedAt, from: 'launch' };
 }
 
-const secondsBetween = (from: string | undefined, to: string | undefined): number | undefined =>
-  from === undefined || to === undefined ? undefined : Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
+/** A phase's length, undefined when one of its ends was not seen. */
+const phaseSeconds = (from: string | undefined, to: string | undefined): number | undefined =>
+  from === undefined || to === undefined ? undefined : secondsBetween(from, to);
 
 /**
  * The phases of a start that got ready at `readyAt` (see StartPhases). The
@@ -177,9 +171,9 @@ const secondsBetween = (from: string | undefined, to: string | undefined): numbe
 export function startPhases(state: WatchdogState, readyFrom: ReadinessStart, readyAt: string): StartPhases {
   const registeredThisLaunch = state.agentRegisteredAt !== undefined && Date.parse(state.agentRegisteredAt) >= Date.parse(state.launchedAt);
   const hostUp = registeredThisLaunch ? state.agentRegisteredAt : state.instanceRunningAt;
-  const instance = secondsBetween(readyFrom.at, hostUp);
-  const image = secondsBetween(state.pullStartedAt, state.pullStoppedAt);
-  const game = secondsBetween(state.taskRunningAt, readyAt);
+  const instance = phaseSeconds(readyFrom.at, hostUp);
+  const image = phaseSeconds(state.pullStartedAt, state.pullStoppedAt);
+  const game = phaseSeconds(state.taskRunningAt, readyAt);
   return { ...(instance !== undefined ? { instance } : {}), ...(image !== undefined ? { image } : {}), ...(game !== undefined ? { game } : {}) };
 }
 
@@ -311,7 +305,7 @@ function afterAnswer(state: WatchdogState, players: number, facts: RunFacts, con
     if (!isResumedWatch(state, config)) {
       actions.push({
         type: 'notify-ready',
-        seconds: Math.max(0, Math.round((now.getTime() - Date.parse(facts.readyFrom.at)) / 1000)),
+        seconds: secondsBetween(facts.readyFrom.at, nowIso),
         from: facts.readyFrom.from,
         phases: startPhases(next, facts.readyFrom, nowIso),
       });

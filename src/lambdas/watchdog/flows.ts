@@ -6,7 +6,7 @@
  */
 import type { GameView } from '../../runtime/game';
 import { parseWatchdogState, type WatchdogState } from '../../runtime/watchdog-state';
-import type { Session } from '../../runtime/session';
+import { chooseInstance, type Session } from '../../runtime/session';
 import { describeGroup } from '../shared/auto-scaling';
 import { publishNotice } from '../shared/notices';
 import { readParameter, writeParameter } from '../shared/parameters';
@@ -20,7 +20,6 @@ import { disableSchedule, gameContainerRunning, readEcsStartTimes, readGameRecor
 import {
   adoptHookTimes,
   awaitsHookTimes,
-  chooseInstance,
   decide,
   keepProbing,
   probeHost,
