@@ -15,6 +15,14 @@ export interface Command {
   run(args: readonly string[], io: CliIo): Promise<number>;
 }
 
+/**
+ * A gm command as the user types it, in backticks: the one form every
+ * command prints, so the hints read the same everywhere.
+ */
+export function gmCommandLine(args: string): string {
+  return `\`npm run --silent gm -- ${args}\``;
+}
+
 /** A mistake in the command line: printed with the command's usage, exit 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';

@@ -6,6 +6,7 @@
  */
 import { describeGroup } from '../../lambdas/shared/auto-scaling';
 import type { GroupSnapshot } from '../../runtime/session';
+import { gmCommandLine } from '../command';
 import type { GameTarget } from './deployment';
 
 export type GameHost =
@@ -46,11 +47,6 @@ export async function findGameHost(target: GameTarget): Promise<GameHost> {
   return hostOfGroup(await describeGroup(target.names.asg, target.region));
 }
 
-/** The command a user types to start a game, as the messages print it. */
-export function startCommandLine(gameId: string): string {
-  return `npm run --silent gm -- start ${gameId}`;
-}
-
 /** Why there is no host to reach, in one line; undefined when the host runs. */
 export function hostUnavailableReason(target: GameTarget, host: GameHost): string | undefined {
   const id = target.game.id;
@@ -58,13 +54,13 @@ export function hostUnavailableReason(target: GameTarget, host: GameHost): strin
     case 'running':
       return undefined;
     case 'stopped':
-      return `${id} is stopped: start it with \`${startCommandLine(id)}\``;
+      return `${id} is stopped: start it with ${gmCommandLine(`start ${id}`)}`;
     case 'starting':
       return host.instanceId
         ? `${id} is starting (host ${host.instanceId} is ${host.lifecycleState}): try again in a minute`
         : `${id} is starting (Auto Scaling is launching its host): try again in a minute or two`;
     case 'stopping':
-      return `${id} is stopping (host ${host.instanceId} is ${host.lifecycleState}): wait until it has stopped, then start it with \`${startCommandLine(id)}\``;
+      return `${id} is stopping (host ${host.instanceId} is ${host.lifecycleState}): wait until it has stopped, then start it with ${gmCommandLine(`start ${id}`)}`;
     case 'not-deployed':
       return `${id} has no Auto Scaling group ${target.names.asg} in ${target.region}: deploy it first (\`cdktf deploy\`), or pass the region it is in with --region`;
   }

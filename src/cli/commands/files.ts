@@ -11,9 +11,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Clock } from '../../lambdas/shared/poll';
 import { WORLD_MOUNT_PATH } from '../../runtime/world-paths';
-import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from '../command';
+import { EXIT_FAILED, EXIT_OK, gmCommandLine, UsageError, type Command } from '../command';
 import { AWS_OPTIONS, AWS_OPTIONS_USAGE, findGame, loadDeployment, type GameTarget } from '../aws/deployment';
-import { findGameHost, hostUnavailableReason, startCommandLine } from '../aws/host';
+import { findGameHost, hostUnavailableReason } from '../aws/host';
 import { changeAuthorizedKey, HOST_USER } from '../files/authorized-key';
 import { downloadWorld } from '../files/download';
 import { runningGameTasks } from '../files/game-running';
@@ -214,7 +214,7 @@ export async function runFiles(args: readonly string[], io: CliIo, deps: FilesDe
     try {
       connection = await connectSsh({ port: tunnel.localPort, username: HOST_USER, privateKey: key.privateKey });
     } catch (e) {
-      io.err(`gm files: could not log in to the host through the tunnel as ${HOST_USER} (${messageOf(e)}); run the command again, and if it fails the same way, check with \`npm run --silent gm -- shell ${id}\` that sshd runs there`);
+      io.err(`gm files: could not log in to the host through the tunnel as ${HOST_USER} (${messageOf(e)}); run the command again, and if it fails the same way, check with ${gmCommandLine(`shell ${id}`)} that sshd runs there`);
       return EXIT_FAILED;
     }
     try {
@@ -235,7 +235,7 @@ export async function runFiles(args: readonly string[], io: CliIo, deps: FilesDe
       const swap: UploadSwap = { source: uploadFolder(now), keep: keepFolder('upload', now) };
       const result = await uploadWorld({ connection, folders, root: mode.dir, io, signal, stagingFolder: swap.source });
       const staging = stagingPath(swap.source);
-      const leftOnHost = `the partial upload could not be removed: delete ${staging} on the host (\`npm run --silent gm -- shell ${id}\`)`;
+      const leftOnHost = `the partial upload could not be removed: delete ${staging} on the host (${gmCommandLine(`shell ${id}`)})`;
       if (result.outcome === 'interrupted') {
         io.err(`gm files: interrupted before the upload was handed to the host (${result.summary} sent): ${id}'s world is untouched, and ${result.cleaned ? 'the partial upload was removed' : leftOnHost}`);
         return EXIT_FAILED;

@@ -8,10 +8,11 @@
  */
 import { systemClock, type Clock } from '../../lambdas/shared/poll';
 import { requestStart } from '../../lambdas/shared/session';
+import { groupCondition } from '../../runtime/session';
 import { AWS_OPTIONS, AWS_OPTIONS_USAGE, findGame, loadDeployment, type GameTarget } from '../aws/deployment';
-import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from '../command';
+import { EXIT_FAILED, EXIT_OK, gmCommandLine, UsageError, type Command } from '../command';
 import { startProblem, timelineOf, type GameStatus } from '../game-status/derive';
-import { EXIT_INTERRUPTED, FOLLOW_POLL_MS, type CommandDeps, notDeployedLine, observeGame, statusCommandLine, type Observed } from '../game-status/follow';
+import { EXIT_INTERRUPTED, FOLLOW_POLL_MS, type CommandDeps, notDeployedLine, observeGame, type Observed } from '../game-status/follow';
 import { duration, timelineLine } from '../game-status/format';
 import type { CliIo } from '../io';
 import { parseOptions } from '../parse-options';
@@ -45,7 +46,7 @@ class TimelinePrinter {
 
 /** The start has ended without the game getting ready: the group is back at 0 with nothing left. */
 function startEnded({ facts }: Observed): boolean {
-  return facts.group !== undefined && facts.group.desiredCapacity === 0 && facts.group.instances.length === 0 && !facts.sessionExists;
+  return groupCondition(facts.group) === 'stopped' && !facts.sessionExists;
 }
 
 function failureReason(observed: Observed): string {
@@ -98,13 +99,13 @@ export async function startAndFollow(target: GameTarget, io: CliIo, clock: Clock
   });
 
   if (wait.outcome === 'interrupted') {
-    io.err(`interrupted: the start goes on in AWS; ${statusCommandLine(id)} follows it`);
+    io.err(`interrupted: the start goes on in AWS; ${gmCommandLine(`status ${id}`)} follows it`);
     return EXIT_INTERRUPTED;
   }
   if (wait.outcome !== 'done') {
     const why = wait.value ? failureReason(wait.value) : 'AWS did not answer';
     io.err(`${id} is not ready after ${duration(wait.elapsedMs / 1000)} (startupMinutes ${target.game.watchdog.startupMinutes}): ${why}; ` +
-      `the watchdog stops a game that never answers; ${statusCommandLine(id)} shows it`);
+      `the watchdog stops a game that never answers; ${gmCommandLine(`status ${id}`)} shows it`);
     return EXIT_FAILED;
   }
   const observed = wait.value;
@@ -116,7 +117,7 @@ export async function startAndFollow(target: GameTarget, io: CliIo, clock: Clock
     io.err(notDeployedLine(target));
     return EXIT_FAILED;
   }
-  io.err(`${id} did not get ready: ${failureReason(observed)}; see its log with \`npm run --silent gm -- logs ${id}\``);
+  io.err(`${id} did not get ready: ${failureReason(observed)}; see its log with ${gmCommandLine(`logs ${id}`)}`);
   return EXIT_FAILED;
 }
 

@@ -6,9 +6,10 @@
  */
 import { systemClock, type Clock } from '../../lambdas/shared/poll';
 import { requestStop } from '../../lambdas/shared/stop';
+import { groupCondition } from '../../runtime/session';
 import { AWS_OPTIONS, AWS_OPTIONS_USAGE, findGame, loadDeployment, type GameTarget } from '../aws/deployment';
-import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from '../command';
-import { EXIT_INTERRUPTED, FOLLOW_POLL_MS, type CommandDeps, notDeployedLine, observeGame, statusCommandLine, type Observed } from '../game-status/follow';
+import { EXIT_FAILED, EXIT_OK, gmCommandLine, UsageError, type Command } from '../command';
+import { EXIT_INTERRUPTED, FOLLOW_POLL_MS, type CommandDeps, notDeployedLine, observeGame, type Observed } from '../game-status/follow';
 import { duration } from '../game-status/format';
 import type { CliIo } from '../io';
 import { parseOptions } from '../parse-options';
@@ -23,11 +24,16 @@ export function stopWaitMs(stopTimeoutSeconds: number): number {
 }
 
 function stopState({ facts, status }: Observed): string {
-  const group = facts.group;
-  if (!group) return 'the group is gone';
-  if (group.desiredCapacity >= 1) return 'started again';
-  if (group.instances.length > 0) return status.detail ?? 'stopping';
-  return facts.sessionExists ? 'ending the session' : 'stopped';
+  switch (groupCondition(facts.group)) {
+    case 'missing':
+      return 'the group is gone';
+    case 'up':
+      return 'started again';
+    case 'stopping':
+      return status.detail ?? 'stopping';
+    case 'stopped':
+      return facts.sessionExists ? 'ending the session' : 'stopped';
+  }
 }
 
 /**
@@ -56,9 +62,9 @@ export async function stopAndWait(target: GameTarget, io: CliIo, clock: Clock = 
     read: () => observeGame(target, new Date(clock.now())),
     describe: stopState,
     isDone: ({ facts }) => {
-      const group = facts.group;
-      if (!group || group.desiredCapacity >= 1) return true;
-      if (group.instances.length > 0) {
+      const condition = groupCondition(facts.group);
+      if (condition === 'missing' || condition === 'up') return true;
+      if (condition === 'stopping') {
         emptySince = undefined;
         return false;
       }
@@ -68,13 +74,13 @@ export async function stopAndWait(target: GameTarget, io: CliIo, clock: Clock = 
   });
 
   if (wait.outcome === 'interrupted') {
-    io.err(`interrupted: the stop goes on in AWS; ${statusCommandLine(id)} follows it`);
+    io.err(`interrupted: the stop goes on in AWS; ${gmCommandLine(`status ${id}`)} follows it`);
     return false;
   }
   if (wait.outcome !== 'done') {
     io.err(
       `${id} is not stopped after ${duration(wait.elapsedMs / 1000)} (${wait.value ? stopState(wait.value) : 'AWS did not answer'}); ` +
-        `the stop goes on in AWS; ${statusCommandLine(id)} follows it`,
+        `the stop goes on in AWS; ${gmCommandLine(`status ${id}`)} follows it`,
     );
     return false;
   }
@@ -83,8 +89,8 @@ export async function stopAndWait(target: GameTarget, io: CliIo, clock: Clock = 
     io.err(notDeployedLine(target));
     return false;
   }
-  if (facts.group.desiredCapacity >= 1) {
-    io.err(`${id} was started again during its stop (a wake came, or the group was raised): it is not stopped; ${statusCommandLine(id)} shows it`);
+  if (groupCondition(facts.group) === 'up') {
+    io.err(`${id} was started again during its stop (a wake came, or the group was raised): it is not stopped; ${gmCommandLine(`status ${id}`)} shows it`);
     return false;
   }
   const stopped = outcome.result === 'already-stopped' ? `${id} is already stopped` : `${id} stopped in ${duration(wait.elapsedMs / 1000)}`;

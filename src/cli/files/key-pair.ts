@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { utils } from 'ssh2';
+import { folderStamp } from './world-folders';
 
 export interface TemporaryKey {
   /** The folder holding the key (and the tunnel's known_hosts). */
@@ -41,7 +42,7 @@ export function generateEd25519KeyPair(comment?: string): { private: string; pub
 
 /** `parent`: where the key's folder is made (the system's temporary folder unless a test gives its own). */
 export function createTemporaryKey(gameId: string, now: Date = new Date(), parent: string = tmpdir()): TemporaryKey {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = folderStamp(now);
   const comment = `${KEY_COMMENT_PREFIX}${gameId}-${stamp}-${process.pid}`;
   const pair = generateEd25519KeyPair(comment);
   const folder = mkdtempSync(join(parent, `gm-files-${gameId}-`));

@@ -7,8 +7,8 @@
 import { createParameter, readParameter, writeParameter } from '../../lambdas/shared/parameters';
 import { VOLUMES_DIRECTORY, WORLD_MOUNT_PATH } from '../../runtime/world-paths';
 import type { GameTarget } from '../aws/deployment';
-import { startCommandLine } from '../aws/host';
-import { gmCommandLine, onHost, swapLines, undoLine } from '../restore/messages';
+import { gmCommandLine } from '../command';
+import { onHost, swapLines, undoLine } from '../restore/messages';
 import { describeSwapRequest, swapRequestText } from '../restore/swap-request';
 
 export interface UploadSwap {
@@ -42,7 +42,7 @@ export async function requestUploadSwap(target: GameTarget, swap: UploadSwap, re
 export function runningRefusalLines(gameId: string): string[] {
   return [
     `gm files: ${gameId} is running, so nothing was uploaded: an upload goes in place at the next start, and whatever is played until then is lost (the game keeps saving into the world that is set aside at that start).`,
-    `The upload needs the host, which runs only while the game does: to upload anyway, run again with --force, then stop and start ${gameId} right after (\`npm run --silent gm -- stop ${gameId}\`, then \`${startCommandLine(gameId)}\`).`,
+    `The upload needs the host, which runs only while the game does: to upload anyway, run again with --force, then stop and start ${gameId} right after (${gmCommandLine(`stop ${gameId}`)}, then ${gmCommandLine(`start ${gameId}`)}).`,
   ];
 }
 
@@ -59,8 +59,8 @@ export function uploadedLines(gameId: string, swap: UploadSwap, options: { reado
     ...(options.replaced !== undefined ? [`(this replaces ${describeSwapRequest(options.replaced)}, which was waiting for the next start)`] : []),
     ...swapLines(gameId, swap.keep, `the uploaded world (now in ${onHost(`${swap.source}/${VOLUMES_DIRECTORY}`)})`),
     options.running
-      ? `${gameId} plays on the current world until then, and what it saves is set aside with it: to switch now, \`npm run --silent gm -- stop ${gameId}\`, then \`${startCommandLine(gameId)}\`.`
-      : `to switch now, \`npm run --silent gm -- stop ${gameId}\`, then \`${startCommandLine(gameId)}\`.`,
+      ? `${gameId} plays on the current world until then, and what it saves is set aside with it: to switch now, ${gmCommandLine(`stop ${gameId}`)}, then ${gmCommandLine(`start ${gameId}`)}.`
+      : `to switch now, ${gmCommandLine(`stop ${gameId}`)}, then ${gmCommandLine(`start ${gameId}`)}.`,
     undoLine(gameId),
   ];
 }

@@ -13,7 +13,7 @@
  *   newest task exited with an error (or failed to start) and none runs, or the game is
  *   stopped and its last stop was not a normal one (never ready, unreachable, or the failsafe).
  */
-import type { GroupSnapshot, Session, StartSource } from '../../runtime/session';
+import { groupCondition, type GroupSnapshot, type Session, type StartSource } from '../../runtime/session';
 import type { StopReason, WatchdogState } from '../../runtime/watchdog-state';
 import { hostInstanceId, type GameFacts } from './read';
 
@@ -159,24 +159,9 @@ function taskFailed(facts: GameFacts, launched: string | undefined): string | un
   return `the game container stopped (${[exit, task.stoppedReason].filter(Boolean).join(': ')})`;
 }
 
-/** The reason as the status prints it. */
+/** The reason as the status prints it: its words without hyphens (`max-hours` → `max hours`). */
 export function describeStopReason(reason: StopReason): string {
-  switch (reason) {
-    case 'idle':
-      return 'idle';
-    case 'max-hours':
-      return 'max hours';
-    case 'never-ready':
-      return 'never ready';
-    case 'unreachable':
-      return 'unreachable';
-    case 'failsafe':
-      return 'failsafe';
-    case 'manual':
-      return 'manual';
-    case 'spot-interruption':
-      return 'spot interruption';
-  }
+  return reason.replace(/-/g, ' ');
 }
 
 /** What a start is waiting for now. */
@@ -220,15 +205,16 @@ export function gameStatus(game: { readonly id: string; readonly fqdn: string },
   const lastStop = lastStopOf(state);
   const now = ms(facts.readAt);
 
+  const condition = groupCondition(group);
   let phase: Phase;
   let detail: string | undefined;
-  if (group.desiredCapacity >= 1) {
+  if (condition === 'up') {
     const failure = taskFailed(facts, launched);
     const answered = state?.readyAt !== undefined && state.instanceId === hostId && state.stopRequestedAt === undefined;
     if (failure) [phase, detail] = ['failed', failure];
     else if (answered) phase = 'running';
     else [phase, detail] = ['starting', startingDetail(facts, group, state)];
-  } else if (group.instances.length > 0) {
+  } else if (condition === 'stopping') {
     [phase, detail] = ['stopping', stoppingDetail(facts)];
   } else if (lastStop && FAILED_STOPS.has(lastStop.reason)) {
     [phase, detail] = ['failed', `last stop: ${describeStopReason(lastStop.reason)}${state?.lastProbeError ? ` (last probe: ${state.lastProbeError})` : ''}`];
@@ -236,7 +222,7 @@ export function gameStatus(game: { readonly id: string; readonly fqdn: string },
     phase = 'stopped';
   }
 
-  const up = phase === 'starting' || phase === 'running' || phase === 'stopping' || (phase === 'failed' && group.desiredCapacity >= 1);
+  const up = phase === 'starting' || phase === 'running' || phase === 'stopping' || (phase === 'failed' && condition === 'up');
   const upSince = facts.host?.launchTime ?? state?.launchedAt;
   const uptimeSeconds = up && upSince !== undefined ? Math.max(0, Math.round((now - ms(upSince)) / 1000)) : undefined;
   const hours = uptimeSeconds === undefined ? undefined : uptimeSeconds / 3600;

@@ -22,11 +22,6 @@ export async function observeGame(target: GameTarget, now: Date): Promise<Observ
 /** How often a game being followed is read again (each read is a handful of AWS calls). */
 export const FOLLOW_POLL_MS = 5_000;
 
-/** The command that shows the game's condition, as the user types it. */
-export function statusCommandLine(gameId: string): string {
-  return `\`npm run --silent gm -- status ${gameId}\``;
-}
-
 /** One line for a game whose group does not exist. */
 export function notDeployedLine(target: GameTarget): string {
   return `${target.game.id} is not deployed in ${target.region}: no Auto Scaling group ${target.names.asg} (run \`cdktf deploy\`, or pass the --region you deployed to)`;

@@ -66,7 +66,6 @@ export function statusLines(status: GameStatus): string[] {
   return lines;
 }
 
-/** The JSON form: every key always present, in this order. */
 /** A timeline as JSON: each step with its ISO time and the whole seconds since the step before (null for the first). */
 function timelineJson(timeline: readonly TimelineStep<string>[]): { step: string; at: string; sincePreviousSeconds: number | null }[] {
   let previous: TimelineStep<string> | undefined;
@@ -77,6 +76,7 @@ function timelineJson(timeline: readonly TimelineStep<string>[]): { step: string
   });
 }
 
+/** The JSON form: every key always present, in this order. */
 export function statusJson(status: GameStatus): Record<string, unknown> {
   return {
     game: status.game,

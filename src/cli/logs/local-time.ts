@@ -32,7 +32,8 @@ function formatFor(timeZone: string | undefined): Intl.DateTimeFormat {
   return format;
 }
 
-function localParts(ms: number, timeZone: string | undefined): LocalParts {
+/** A moment's local date, time and offset; shared with src/cli/restore/format.ts so both commands read the clock the same way. */
+export function localParts(ms: number, timeZone: string | undefined): LocalParts {
   const parts: Record<string, string> = {};
   for (const part of formatFor(timeZone).formatToParts(new Date(ms))) parts[part.type] = part.value;
   // longOffset is "GMT+05:30", or just "GMT" at UTC.

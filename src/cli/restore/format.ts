@@ -1,15 +1,14 @@
 /** How `gm backups` and `gm restore` print times, sizes and tables. */
+import { localParts } from '../logs/local-time';
 
 /**
  * The time in a time zone (default: the local one), ISO 8601 with its offset,
- * to the minute: 2026-11-30T04:05+01:00 (Z in UTC).
+ * to the minute: 2026-11-30T04:05+01:00 (Z in UTC). The shorter form of
+ * `gm logs`' clock (src/cli/logs/local-time.ts), whose parts it reuses.
  */
 export function localIsoTime(time: Date, timeZone?: string): string {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
-    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'longOffset',
-  }).formatToParts(time).map((p) => [p.type, p.value]));
-  const offset = String(parts.timeZoneName ?? '').replace(/^GMT/, '').replace(/^[+-]00:00$/, '') || 'Z';
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}${offset}`;
+  const { date, time: clock, offset } = localParts(time.getTime(), timeZone);
+  return `${date}T${clock.slice(0, 5)}${/^[+-]00:00$/.test(offset) ? 'Z' : offset}`;
 }
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];

@@ -1,10 +1,6 @@
 /** What `gm restore` says, in one place: the lines the tests read one by one. */
 import { WORLD_MOUNT_PATH, VOLUMES_DIRECTORY } from '../../runtime/world-paths';
-
-/** A gm command as the user types it (the same form the other commands print). */
-export function gmCommandLine(args: string): string {
-  return `\`npm run --silent gm -- ${args}\``;
-}
+import { gmCommandLine } from '../command';
 
 /** Where a folder of the world is on the game host. */
 export function onHost(folder: string): string {

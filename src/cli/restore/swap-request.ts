@@ -3,8 +3,6 @@
  * the world-swap parameter. The host's gm-world-swap program
  * (src/constructs/game/world-swap-script.ts) reads it: lines `key=value`.
  */
-import { VOLUMES_DIRECTORY } from '../../runtime/world-paths';
-
 export type SwapRequest =
   /** Put the volumes a restore job wrote in place. */
   | { readonly kind: 'restore'; readonly keep: string; readonly jobId: string; readonly jobCreatedAt: Date; readonly jobCompletedAt: Date }
@@ -40,11 +38,6 @@ export function keepFolder(kind: SwapRequest['kind'], now: Date): string {
 /** The folder of the world's root an upload stages into (its `volumes` is what the swap puts in place): upload-2026-11-30T10-45-00Z. */
 export function uploadFolder(now: Date): string {
   return `upload-${folderTime(now)}`;
-}
-
-/** Where the current world goes, as the host will have it. */
-export function keptVolumes(request: SwapRequest): string {
-  return `${request.keep}/${VOLUMES_DIRECTORY}`;
 }
 
 export function swapRequestText(request: SwapRequest): string {
