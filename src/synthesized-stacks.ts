@@ -19,7 +19,7 @@ export interface SynthesizedStack {
 }
 
 /** Every stack of `outdir/stacks`, by name. */
-export function readStacks(outdir: string): SynthesizedStack[] {
+function readStacks(outdir: string): SynthesizedStack[] {
   const stacksDir = join(outdir, 'stacks');
   return readdirSync(stacksDir).sort().map((stack) => ({
     stack,

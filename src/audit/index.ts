@@ -27,7 +27,8 @@ export async function runAudit(context: AuditContext, rules: readonly Rule[] = R
   const seen = new Set<string>();
   for (const rule of rules) {
     for (const { resource, detail } of await rule.check(context)) {
-      const finding: Finding = { rule: rule.id, severity: rule.severity, resource: locate(resource), detail, ...(gameOf(context, resource) ? { game: gameOf(context, resource)! } : {}) };
+      const game = gameOf(context, resource);
+      const finding: Finding = { rule: rule.id, severity: rule.severity, resource: locate(resource), detail, ...(game ? { game } : {}) };
       const key = `${finding.rule}|${finding.resource}|${finding.detail}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -4,7 +4,7 @@
  * app `cdktf synth` builds, written to a temporary folder, no Terraform.
  */
 import type { Config } from '../config/resolve';
-import { readStacks, synthesizedStacks } from '../synthesized-stacks';
+import { synthesizedStacks } from '../synthesized-stacks';
 import type { AuditResource, AuditStack, Values } from './model';
 
 /** One stack's `cdk.tf.json`, as parsed JSON. */
@@ -39,11 +39,6 @@ export function readStackJson(source: string, json: StackJson): AuditStack {
   const outputs = Object.fromEntries(Object.entries(json.output ?? {}).map(([name, body]) => [name, body.value]));
   const locals = (json as { locals?: Record<string, unknown> }).locals ?? {};
   return { source, kind: 'synth', resources, outputs, locals, ...(backendEntry ? { backend: { type: backendEntry[0], settings: backendEntry[1] } } : {}) };
-}
-
-/** Every stack of a synth output folder (`<outdir>/stacks/*`). */
-export function readSynthOutput(outdir: string): AuditStack[] {
-  return readStacks(outdir).map(({ stack, json }) => readStackJson(stack, json as StackJson));
 }
 
 /**

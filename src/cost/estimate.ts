@@ -13,8 +13,9 @@ import {
 } from './assumptions';
 import { FREE_TIER, type FreeAllowanceId } from './free-tier';
 import type { PriceSourceId } from './price-sources';
-import { globalPrice, onDemandUsdPerHour, PRICE_TABLE_HEADER, regionalPrice, type PriceLookup } from './prices';
+import { globalPrice, PRICE_TABLE_HEADER, regionalPrice, type PriceLookup } from './prices';
 import { FREE_TYPES, isPricedType } from './resource-kinds';
+import { runningHourParts } from './running-hour';
 import { HOURS_PER_MONTH } from './service-prices';
 import { SPOT_DISCOUNT_BY_FAMILY } from './spot-discounts';
 import type { SynthesizedResource } from './synthesize';
@@ -141,11 +142,19 @@ function isQueryLogGroup(r: SynthesizedResource): boolean {
   return typeof r.body.name === 'string' && r.body.name.startsWith('/aws/route53/');
 }
 
+/** Resources by the region they are created in, in first-seen order: log groups and alarms are priced one line per region. */
+function byRegion(resources: readonly SynthesizedResource[], region: string): Map<string, SynthesizedResource[]> {
+  const groups = new Map<string, SynthesizedResource[]>();
+  for (const r of resources) {
+    const where = regionOf(r, region);
+    groups.set(where, [...(groups.get(where) ?? []), r]);
+  }
+  return groups;
+}
+
 /** Log groups of one owner, one line per region. */
 function logLines(groups: readonly SynthesizedResource[], region: string): CostLine[] {
-  const byRegion = new Map<string, SynthesizedResource[]>();
-  for (const g of groups) byRegion.set(regionOf(g, region), [...(byRegion.get(regionOf(g, region)) ?? []), g]);
-  return [...byRegion].map(([where, list]) => {
+  return [...byRegion(groups, region)].map(([where, list]) => {
     // Equal volumes per group, so the mean kept fraction gives the exact sum.
     const fraction = list.reduce((sum, g) => sum + keptFraction(g.body.retention_in_days), 0) / list.length;
     const gb = (list.length * IDLE_LOG_MB_PER_GROUP_MONTH) / MB_PER_GB;
@@ -155,9 +164,7 @@ function logLines(groups: readonly SynthesizedResource[], region: string): CostL
 }
 
 function alarmLines(alarms: readonly SynthesizedResource[], region: string): CostLine[] {
-  const byRegion = new Map<string, SynthesizedResource[]>();
-  for (const a of alarms) byRegion.set(regionOf(a, region), [...(byRegion.get(regionOf(a, region)) ?? []), a]);
-  return [...byRegion].map(([where, list]) =>
+  return [...byRegion(alarms, region)].map(([where, list]) =>
     line(`CloudWatch alarm${list.length === 1 ? '' : 's'} × ${list.length}${where === region ? '' : ` (${where})`}`, list.length, 'alarm-month',
       regionalPrice('cloudWatchAlarmUsdPerMonth', where), where, list.map(address), 'cloudWatchAlarms'));
 }
@@ -182,12 +189,12 @@ function warmPoolLine(game: GameConfig, asg: SynthesizedResource, region: string
 
 /** `gameLogRetentionDays`: the retention of the game's container log group, where most of a played hour's logs go. */
 function runningHourLines(game: GameConfig, region: string, gameLogRetentionDays: unknown): { lines: CostLine[]; spotEstimate?: SpotEstimate } {
-  // The ceiling, as in the stopped notice: a spot hour never costs more than on-demand.
-  const instance = onDemandUsdPerHour(game.instanceType, region);
+  // The same parts as the stopped notice, the instance at its ceiling: a spot hour never costs more than on-demand.
+  const { instance, rootVolumeGp3, publicIpv4 } = runningHourParts(game, region);
   const lines: CostLine[] = [
     line(`instance ${game.instanceType}, ${game.spot ? 'spot at most the on-demand price' : 'on-demand'}`, 1, 'hour', instance, region, []),
-    line(`root volume, ${game.rootVolumeGiB} GiB gp3`, game.rootVolumeGiB / HOURS_PER_MONTH, 'GiB-month', regionalPrice('ebsGp3UsdPerGbMonth', region), region, []),
-    line('public IPv4 address', 1, 'hour', globalPrice('publicIpv4UsdPerHour'), GLOBAL_REGION, []),
+    line(`root volume, ${game.rootVolumeGiB} GiB gp3`, game.rootVolumeGiB / HOURS_PER_MONTH, 'GiB-month', rootVolumeGp3, region, []),
+    line('public IPv4 address', 1, 'hour', publicIpv4, GLOBAL_REGION, []),
     line(`data out, ${TYPICAL_PLAYERS} player × ${DATA_OUT_GB_PER_PLAYER_HOUR} GB`, TYPICAL_PLAYERS * DATA_OUT_GB_PER_PLAYER_HOUR, 'GB',
       regionalPrice('dataTransferOutUsdPerGb', region), region, [], 'dataOutGb'),
     line(`logs while playing, ${LOG_MB_PER_PLAYED_HOUR} MB`, LOG_MB_PER_PLAYED_HOUR / MB_PER_GB, 'GB', logPrice(region, keptFraction(gameLogRetentionDays)), region, [], 'cloudWatchLogsGb'),

@@ -50,11 +50,6 @@ export const PRICE_SOURCES = {
     url: 'https://aws.amazon.com/ebs/pricing/',
     asOf: '2026',
   },
-  efsPricingPage: {
-    title: 'Amazon EFS pricing page, US East (N. Virginia): Standard, Infrequent Access, backup warm storage (as summarised on blog.gslin.org)',
-    url: 'https://blog.gslin.org/archives/tag/tiering/',
-    asOf: '2023-11-27',
-  },
   /**
    * The EFS pricing page's own table of effective prices for file systems with
    * lifecycle management, which assumes 80 % of the data in the Infrequent

@@ -4,24 +4,18 @@
  * here estimates a price the table does not hold.
  */
 import { ON_DEMAND_DEFAULT_SOURCE, ON_DEMAND_SOURCE, ON_DEMAND_USD_PER_HOUR } from './ec2-on-demand';
-import { PRICE_SOURCES, PRICES_TAKEN_ON, type PriceSource, type PriceSourceId } from './price-sources';
+import { PRICES_TAKEN_ON, type PriceSourceId } from './price-sources';
 import { GLOBAL_PRICES, REGIONAL_ITEMS, REGIONAL_PRICES, type RegionalItem } from './service-prices';
 
 export type PriceLookup =
   | { readonly ok: true; readonly usd: number; readonly source: PriceSourceId }
   | { readonly ok: false; readonly missing: string };
 
-/** What `gm cost` prints above its figures. */
-export const PRICE_TABLE_HEADER: { readonly currency: 'USD'; readonly takenOn: string; readonly sources: Readonly<Record<PriceSourceId, PriceSource>> } = {
+/** What `gm cost` prints above its figures (the sources it prints are the report's own, from PRICE_SOURCES). */
+export const PRICE_TABLE_HEADER: { readonly currency: 'USD'; readonly takenOn: string } = {
   currency: 'USD',
   takenOn: PRICES_TAKEN_ON,
-  sources: PRICE_SOURCES,
 };
-
-/** Regions with at least one price in the table. */
-export function pricedRegions(): readonly string[] {
-  return [...new Set([...Object.keys(ON_DEMAND_USD_PER_HOUR), ...Object.keys(REGIONAL_PRICES)])];
-}
 
 /** Linux on-demand price of an instance type in a region, USD per hour. */
 export function onDemandUsdPerHour(instanceType: string, region: string): PriceLookup {

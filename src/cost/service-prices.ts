@@ -18,9 +18,6 @@ export interface Figure {
 /** Each regional price, with the unit in its name and the words `gm cost` prints for it. */
 export const REGIONAL_ITEMS = {
   ebsGp3UsdPerGbMonth: 'EBS gp3 storage',
-  efsStandardUsdPerGbMonth: 'EFS Standard storage',
-  efsOneZoneUsdPerGbMonth: 'EFS One Zone storage',
-  efsInfrequentAccessUsdPerGbMonth: 'EFS Infrequent Access storage',
   efsOneZoneLifecycleUsdPerGbMonth: 'EFS One Zone storage with lifecycle to Infrequent Access',
   efsStandardLifecycleUsdPerGbMonth: 'EFS Standard storage with lifecycle to Infrequent Access',
   cloudWatchAlarmUsdPerMonth: 'CloudWatch standard-resolution alarms',
@@ -39,8 +36,6 @@ export const REGIONAL_PRICES: Readonly<Record<string, Readonly<Partial<Record<Re
     efsOneZoneLifecycleUsdPerGbMonth: { usd: 0.043, source: 'efsEffectivePrices' },
     efsStandardLifecycleUsdPerGbMonth: { usd: 0.08, source: 'efsEffectivePrices' },
     cloudWatchAlarmUsdPerMonth: { usd: 0.10, source: 'cloudWatchOfferUsEast1' },
-    efsStandardUsdPerGbMonth: { usd: 0.30, source: 'efsPricingPage' },
-    efsInfrequentAccessUsdPerGbMonth: { usd: 0.016, source: 'efsPricingPage' },
     backupEfsWarmUsdPerGbMonth: { usd: 0.05, source: 'backupPageData' },
     logsIngestionUsdPerGb: { usd: 0.50, source: 'cloudWatchOfferUsEast1' },
     logsStorageUsdPerGbMonth: { usd: 0.03, source: 'cloudWatchOfferUsEast1' },
