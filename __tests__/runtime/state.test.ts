@@ -53,6 +53,8 @@ describe('group conditions a start relies on', () => {
     [at(0, 'InService'), 'stopping'],
     [at(0, 'Terminating:Wait'), 'stopping'],
     [at(0), 'stopped'],
+    [{ ...at(0), warmPool: [{ instanceId: 'i-9', lifecycleState: 'Warmed:Pending:Wait' }] }, 'stopping'],
+    [{ ...at(0), warmPool: [{ instanceId: 'i-9', lifecycleState: 'Warmed:Stopped' }] }, 'stopped'],
   ] as const)('%j is %s', (group, condition) => {
     expect(groupCondition(group)).toBe(condition);
   });

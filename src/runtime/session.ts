@@ -95,7 +95,13 @@ export type GroupCondition = 'missing' | 'up' | 'stopping' | 'stopped';
 export function groupCondition(group: GroupSnapshot | undefined): GroupCondition {
   if (!group) return 'missing';
   if (group.desiredCapacity >= 1) return 'up';
-  return group.instances.length > 0 ? 'stopping' : 'stopped';
+  // A host on its way back to the warm pool is listed by the pool only, and still saves.
+  return group.instances.length > 0 || (group.warmPool ?? []).some(inWarmPoolLifecycleAction) ? 'stopping' : 'stopped';
+}
+
+/** A warm-pool instance whose lifecycle action is not completed: returning to the pool (saving), or being prepared. */
+function inWarmPoolLifecycleAction(instance: GroupInstance): boolean {
+  return instance.lifecycleState === 'Warmed:Pending' || instance.lifecycleState === 'Warmed:Pending:Wait';
 }
 
 /**

@@ -150,7 +150,9 @@ export async function requestStart(target: SessionTarget, request: StartRequest,
           await deleteParameter(target.sessionParameterName, region);
           return { result: 'missing' };
         }
-        if (group.desiredCapacity === 0 && worldHeld(withoutSaved(group, request.savedInstanceId))) {
+        // No session was live, so no host is on its way back to the warm pool (its stop keeps the session
+        // until it has saved): a pool instance in its lifecycle action is one being prepared, which runs no game.
+        if (group.desiredCapacity === 0 && worldHeld(withoutSaved({ ...group, warmPool: undefined }, request.savedInstanceId))) {
           // Keep the claim: the end of this stop frees it and takes the wake.
           await writeParameter(target.pendingWakeParameterName, JSON.stringify(pendingWake(request)), region);
           return { result: 'deferred', group };
